@@ -1,0 +1,35 @@
+# callboard: PGXS build of the extension (and, below, callboard-gateway).
+#
+#   make && make install          build and install into the pg_config found
+#   make installcheck             pg_regress and isolation tests, on a running server
+
+EXTENSION = callboard
+EXTVERSION = 0.1.0
+
+MODULE_big = callboard
+OBJS = \
+	src/call_category.o \
+	src/call_json.o \
+	src/callboard.o \
+	src/calls_query.o \
+	src/calls_receiver.o \
+	src/category_functions.o \
+	src/json_format.o \
+	src/output_buffer.o \
+	src/scheduled_outbound_calls.o
+
+DATA = $(wildcard callboard--*.sql)
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+
+PG_CXXFLAGS = -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
+SHLIB_LINK = -lstdc++
+
+# No LLVM bitcode: JIT inlining gains nothing for these functions, and the
+# bitcode would be compiled by clang with flags meant for g++.
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,66 @@
+# pg_cluster.sh: a throwaway PostgreSQL cluster on a free loopback port.
+# Source it, then:
+#
+#   cluster_start          initdb + start; exports PGHOST, PGPORT, PGUSER, CLUSTER_DIR
+#   cluster_stop           stop it and remove its directory
+#
+# The server runs as the `postgres` OS user when we are root (initdb refuses
+# root), in a directory it owns, listening on 127.0.0.1 only, with trust
+# authentication: it is never reachable from outside the machine and never
+# outlives the script that started it.  It never touches another cluster.
+
+PG_BIN=${PG_BIN:-$(pg_config --bindir)}
+
+as_server_user() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+free_port() {
+	local port
+	for _ in $(seq 1 50); do
+		port=$(( 20000 + RANDOM % 20000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+	echo "no free port found" >&2
+	return 1
+}
+
+# cluster_start [extra postgres -c settings...]
+cluster_start() {
+	CLUSTER_DIR=$(mktemp -d /tmp/callboard-pg.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
+	as_server_user "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
+		--encoding=UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 || {
+		cat "$CLUSTER_DIR/initdb.log" >&2
+		return 1
+	}
+	local opts="-c listen_addresses=127.0.0.1 -k $CLUSTER_DIR -c fsync=off"
+	for setting in "$@"; do
+		opts="$opts -c $setting"
+	done
+	for _ in 1 2 3; do
+		PGPORT=$(free_port) || return 1
+		if as_server_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
+			-o "-p $PGPORT $opts" -w -t 60 start >/dev/null; then
+			export PGHOST=127.0.0.1 PGPORT PGUSER=postgres CLUSTER_DIR
+			return 0
+		fi
+	done
+	cat "$CLUSTER_DIR/server.log" >&2
+	return 1
+}
+
+cluster_stop() {
+	[ -n "${CLUSTER_DIR:-}" ] && [ -d "$CLUSTER_DIR/data" ] || return 0
+	as_server_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1
+	rm -rf "$CLUSTER_DIR"
+	CLUSTER_DIR=
+}

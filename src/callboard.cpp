@@ -1,0 +1,48 @@
+/*
+ * callboard.cpp
+ *		Module entry: the library magic and callboard's settings.
+ *
+ * callboard.max_output_bytes lets a DBA (or a test, with small data) lower
+ * the largest JSON document scheduled_outbound_calls() will build.  Its
+ * default and ceiling are PostgreSQL's 1 GB value limit; the effective limit
+ * is a few bytes less, since a json value carries a varlena header.
+ */
+#include "callboard.hpp"
+
+extern "C" {
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+}
+
+int			callboard_max_output_bytes = 1024 * 1024 * 1024;
+
+std::size_t
+callboard_output_limit()
+{
+	return Min((std::size_t) callboard_max_output_bytes,
+			   (std::size_t) (MaxAllocSize - VARHDRSZ));
+}
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("callboard.max_output_bytes",
+							"Largest JSON document scheduled_outbound_calls() returns.",
+							"A larger result fails with SQLSTATE 54000. "
+							"The default and ceiling are PostgreSQL's 1GB value limit.",
+							&callboard_max_output_bytes,
+							1024 * 1024 * 1024,
+							1,
+							1024 * 1024 * 1024,
+							PGC_USERSET,
+							GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
+	MarkGUCPrefixReserved("callboard");
+}

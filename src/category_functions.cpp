@@ -1,0 +1,53 @@
+/*
+ * category_functions.cpp
+ *		callboard_call_category(status text) RETURNS text
+ *		callboard_call_category_rank(status text) RETURNS integer
+ *
+ * The mapping of call_category.hpp for SQL: views and BI queries group with
+ * the very code scheduled_outbound_calls() uses.  The rank (1 pending ..
+ * 4 failed) is the order of the document's lists; the JSON query sorts by it.
+ */
+#include "call_category.hpp"
+#include "pg_guard.hpp"
+
+extern "C" {
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(callboard_call_category);
+PG_FUNCTION_INFO_V1(callboard_call_category_rank);
+}
+
+/* Not STRICT: a NULL status is "any other value", hence failed. */
+static callboard::Category
+category_argument(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		return callboard::category_of_status(nullptr, 0);
+
+	text	   *status = PG_GETARG_TEXT_PP(0);
+
+	return callboard::category_of_status(VARDATA_ANY(status), VARSIZE_ANY_EXHDR(status));
+}
+
+extern "C" Datum
+callboard_call_category(PG_FUNCTION_ARGS)
+{
+	Datum		result = (Datum) 0;
+
+	callboard::guard("callboard_call_category", [&] {
+		result = PointerGetDatum(cstring_to_text(callboard::category_name(category_argument(fcinfo))));
+	});
+	PG_RETURN_DATUM(result);
+}
+
+extern "C" Datum
+callboard_call_category_rank(PG_FUNCTION_ARGS)
+{
+	Datum		result = (Datum) 0;
+
+	callboard::guard("callboard_call_category_rank", [&] {
+		result = Int32GetDatum(callboard::category_rank(category_argument(fcinfo)));
+	});
+	PG_RETURN_DATUM(result);
+}

@@ -1,0 +1,54 @@
+/*
+ * pg_guard.hpp
+ *		The one guard every entry point from PostgreSQL into callboard uses.
+ *
+ * PostgreSQL raises errors with longjmp, C++ with exceptions; neither may
+ * cross the other's frames.  So:
+ *
+ *  - an SQL-callable function or executor callback runs its body inside
+ *    CALLBOARD_GUARD, which catches every C++ exception and, outside all C++
+ *    frames, raises it as ereport(ERROR) with a proper SQLSTATE;
+ *  - the bodies themselves hold no C++ object with a destructor while they
+ *    call PostgreSQL (only plain structs and PostgreSQL memory), so an
+ *    ereport(ERROR) from PostgreSQL may longjmp over them safely.
+ */
+#ifndef CALLBOARD_PG_GUARD_HPP
+#define CALLBOARD_PG_GUARD_HPP
+
+#include "error_capture.hpp"
+
+extern "C" {
+#include "postgres.h"
+}
+
+namespace callboard {
+
+[[noreturn]] inline void
+raise_captured(const CapturedError &error, const char *entry_point)
+{
+	const char *s = error.sqlstate;
+
+	ereport(ERROR,
+			(errcode(MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4])),
+			 errmsg("%s", error.message),
+			 errcontext("callboard C++ code called from %s", entry_point)));
+	pg_unreachable();
+}
+
+/*
+ * Runs body() under the guard; `entry_point` names the SQL function or
+ * callback for the error context.
+ */
+template <typename Body>
+inline void
+guard(const char *entry_point, Body &&body)
+{
+	CapturedError error;
+
+	if (!capture_exceptions(body, error))
+		raise_captured(error, entry_point);
+}
+
+}								/* namespace callboard */
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * scheduled_outbound_calls.cpp
+ *		scheduled_outbound_calls(status text DEFAULT NULL) RETURNS json
+ *
+ * The dashboard's question in one call: every outbound call, grouped by
+ * category (call_category.hpp), newest first, with a summary.  One query,
+ * run read-only in the caller's snapshot, streams its rows into the
+ * document, so the lists and the totals always agree.
+ */
+#include "call_category.hpp"
+#include "callboard.hpp"
+#include "calls_query.hpp"
+#include "calls_receiver.hpp"
+#include "output_buffer.hpp"
+#include "pg_guard.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(scheduled_outbound_calls);
+}
+
+/* Long enough to recognise a value, short enough for a log line. */
+static const int kQuotedFilterMaxBytes = 64;
+
+static callboard::Filter
+filter_argument(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		return callboard::parse_filter(nullptr, 0);
+
+	text	   *arg = PG_GETARG_TEXT_PP(0);
+	const char *value = VARDATA_ANY(arg);
+	int			len = VARSIZE_ANY_EXHDR(arg);
+	callboard::Filter filter = callboard::parse_filter(value, len);
+
+	if (filter.kind == callboard::Filter::invalid)
+	{
+		int			shown = pg_mbcliplen(value, len, kQuotedFilterMaxBytes);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid status filter \"%.*s%s\"",
+						shown, value, shown < len ? "..." : ""),
+				 errhint("%s", callboard::kValidFiltersHint)));
+	}
+	return filter;
+}
+
+static Datum
+build_calls_json(FunctionCallInfo fcinfo)
+{
+	callboard::Filter filter = filter_argument(fcinfo);
+	OutputBuffer out;
+	CallsReceiver receiver;
+
+	/* In the caller's memory context, so the result outlives SPI_finish(). */
+	output_init(&out, callboard_output_limit());
+	calls_receiver_init(&receiver, &out);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	run_calls_query(fcinfo->flinfo->fn_oid, filter, &receiver.pub);
+	SPI_finish();
+
+	calls_receiver_finish(&receiver);
+
+	if (output_over_limit(&out))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("scheduled_outbound_calls() output would be %zu bytes, over the limit of %zu bytes",
+						out.total, out.limit),
+				 errhint("Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
+						 "or raise callboard.max_output_bytes (at most 1GB).")));
+
+	return output_finish(&out);
+}
+
+extern "C" Datum
+scheduled_outbound_calls(PG_FUNCTION_ARGS)
+{
+	Datum		result = (Datum) 0;
+
+	callboard::guard("scheduled_outbound_calls", [&] {
+		result = build_calls_json(fcinfo);
+	});
+	PG_RETURN_DATUM(result);
+}
