@@ -1,0 +1,36 @@
+--
+-- The app's tables exist first (callboard never creates them); then the
+-- extension, with what it adds to the database.
+--
+\set ECHO none
+\i test/fixtures/django_schema.sql
+\set ECHO all
+
+CREATE EXTENSION callboard;
+
+SELECT extversion FROM pg_extension WHERE extname = 'callboard';
+
+-- Volatility, parallel safety, security and strictness as CONTRACT §2 says.
+SELECT p.oid::regprocedure AS function, p.prorettype::regtype AS returns,
+       p.provolatile, p.proparallel, p.prosecdef, p.proisstrict
+FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'callboard')
+  AND d.classid = 'pg_proc'::regclass
+ORDER BY 1::text;
+
+-- The argument defaults to NULL.
+SELECT pg_get_function_arguments('scheduled_outbound_calls'::regproc);
+
+-- Nothing else: no tables, views, types or indexes of callboard's own.
+SELECT count(*) AS other_objects
+FROM pg_depend
+WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'callboard')
+  AND deptype = 'e' AND classid <> 'pg_proc'::regclass;
+
+-- The output limit's default and ceiling are PostgreSQL's 1GB value limit.
+SHOW callboard.max_output_bytes;
+SET callboard.max_output_bytes = '1025MB';
+SET callboard.max_output_bytes = 0;
+SET callboard.max_output_bytes = '10kB';
+SHOW callboard.max_output_bytes;
+RESET callboard.max_output_bytes;
