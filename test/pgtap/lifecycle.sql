@@ -1,0 +1,46 @@
+-- Installing into a dedicated schema, moving, dropping: what a DBA does.
+BEGIN;
+SELECT plan(12);
+
+INSERT INTO twilio_calls (id, call_sid, from_number, to_number, direction, status, duration,
+                          created_at, updated_at)
+VALUES ('00000000-0000-4000-8000-000000000001', 'CA1', '+1', '+1555', 'outbound', 'queued', 0,
+        '2025-10-24 10:00:00+00', now()),
+       ('00000000-0000-4000-8000-000000000002', 'CA2', '+1', '+1555', 'inbound', 'completed', 5,
+        '2025-10-24 10:00:00+00', now());
+CREATE TEMP TABLE before AS SELECT md5(string_agg(t::text, ',' ORDER BY id)) AS digest FROM twilio_calls t;
+
+-- PostgREST sites expose a dedicated schema.
+CREATE SCHEMA api;
+CREATE EXTENSION callboard SCHEMA api;
+SELECT has_function('api', 'scheduled_outbound_calls', ARRAY['text'],
+                    'CREATE EXTENSION callboard SCHEMA api puts the function in api');
+SELECT has_function('api', 'callboard_call_category', ARRAY['text'], '...and the mapping');
+SELECT hasnt_function('public', 'scheduled_outbound_calls', ARRAY['text'], '...and nothing in public');
+
+SET LOCAL search_path = public;
+SELECT is((api.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
+          'it works with api off the search_path, finding the tables through it');
+
+-- ALTER EXTENSION SET SCHEMA: the function keeps working in the same session.
+CREATE SCHEMA dashboard;
+ALTER EXTENSION callboard SET SCHEMA dashboard;
+SELECT is((dashboard.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
+          'after ALTER EXTENSION SET SCHEMA the same backend still answers');
+SELECT is(dashboard.callboard_call_category('queued'), 'pending', 'the mapping moved along');
+SELECT hasnt_function('api', 'scheduled_outbound_calls', ARRAY['text'], 'nothing is left in api');
+
+-- DROP EXTENSION leaves the app's tables and rows alone.
+DROP EXTENSION callboard;
+SELECT hasnt_function('dashboard', 'scheduled_outbound_calls', ARRAY['text'], 'DROP EXTENSION removes the function');
+SELECT has_table('public', 'twilio_calls', 'twilio_calls is still there');
+SELECT has_table('public', 'hume_agents', 'hume_agents is still there');
+SELECT is((SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM twilio_calls t), (SELECT digest FROM before),
+          'every row of twilio_calls is unchanged');
+
+-- And it installs again over the same data.
+CREATE EXTENSION callboard;
+SELECT is((scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1, 'reinstalled, it answers again');
+
+SELECT * FROM finish();
+ROLLBACK;
