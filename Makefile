@@ -1,6 +1,7 @@
-# callboard: PGXS build of the extension (and, below, callboard-gateway).
+# callboard: PGXS build of the extension and of callboard-gateway.
 #
-#   make && make install          build and install into the pg_config found
+#   make && make install          build both; install into the pg_config found
+#                                 (the gateway goes to $(pg_config --bindir))
 #   make installcheck             pg_regress and isolation tests, on a running server
 
 EXTENSION = callboard
@@ -36,3 +37,27 @@ override with_llvm = no
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# callboard-gateway: a plain C++17 program (no server headers), linked with
+# Debian's cpp-httplib, libpq, libjwt and OpenSSL.
+GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
+GATEWAY_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir)
+GATEWAY_LIBS = -lcpp-httplib -ljwt -lpq -lssl -lcrypto -pthread
+
+all: callboard-gateway
+
+src/gateway/%.o: src/gateway/%.cpp $(wildcard src/gateway/*.hpp)
+	$(CXX) $(GATEWAY_CXXFLAGS) -c -o $@ $<
+
+callboard-gateway: $(GATEWAY_OBJS)
+	$(CXX) -o $@ $^ $(GATEWAY_LIBS)
+
+install: install-gateway
+install-gateway: callboard-gateway
+	$(INSTALL_PROGRAM) callboard-gateway '$(DESTDIR)$(bindir)/callboard-gateway'
+
+clean: clean-gateway
+clean-gateway:
+	rm -f callboard-gateway $(GATEWAY_OBJS)
+
+.PHONY: install-gateway clean-gateway

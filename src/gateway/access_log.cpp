@@ -1,0 +1,69 @@
+/*
+ * access_log.cpp
+ *		Each line is written with one write(2), so lines from concurrent
+ *		workers never interleave.
+ */
+#include "access_log.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace gateway {
+
+namespace {
+
+std::string utc_now()
+{
+	auto now = std::chrono::system_clock::now();
+	std::time_t secs = std::chrono::system_clock::to_time_t(now);
+	auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+	std::tm tm;
+	gmtime_r(&secs, &tm);
+	char buf[40];
+	std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	std::snprintf(buf + n, sizeof buf - n, ".%03lldZ", static_cast<long long>(millis));
+	return buf;
+}
+
+void write_line(const nlohmann::ordered_json &line)
+{
+	std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+	ssize_t		ignored = ::write(STDOUT_FILENO, text.data(), text.size());
+	(void) ignored;
+}
+
+}								/* namespace */
+
+AccessLog::AccessLog(const std::string &level)
+	: min_status_(level == "crit" ? 1000 : level == "error" ? 500 : level == "warn" ? 400 : 0)
+{
+}
+
+void
+AccessLog::write(const AccessRecord &r) const
+{
+	if (r.status < min_status_)
+		return;
+	write_line({
+		{"time", utc_now()},
+		{"remote", r.remote},
+		{"method", r.method},
+		{"path", r.path},
+		{"status", r.status},
+		{"bytes", r.bytes},
+		{"ms", static_cast<double>(static_cast<long long>(r.duration_ms * 1000)) / 1000},
+		{"role", r.role},
+	});
+}
+
+void
+log_event(const std::string &message)
+{
+	write_line({{"time", utc_now()}, {"event", message}});
+}
+
+}								/* namespace gateway */

@@ -1,0 +1,40 @@
+/*
+ * access_log.hpp
+ *		One JSON line per request on stdout, filtered by log-level as
+ *		PostgREST filters its own: crit (none), error (5xx), warn (4xx and
+ *		5xx), info and debug (all).
+ */
+#ifndef CALLBOARD_GATEWAY_ACCESS_LOG_HPP
+#define CALLBOARD_GATEWAY_ACCESS_LOG_HPP
+
+#include <string>
+
+namespace gateway {
+
+struct AccessRecord
+{
+	std::string remote;
+	std::string method;
+	std::string path;
+	int			status;
+	std::size_t bytes;
+	double		duration_ms;
+	std::string role;
+};
+
+class AccessLog
+{
+public:
+	explicit AccessLog(const std::string &level);
+	void		write(const AccessRecord &record) const;
+
+private:
+	int			min_status_;	/* log responses with at least this status */
+};
+
+/* A line for events that are not requests: start, stop, configuration. */
+void		log_event(const std::string &message);
+
+}								/* namespace gateway */
+
+#endif

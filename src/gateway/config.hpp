@@ -1,0 +1,69 @@
+/*
+ * config.hpp
+ *		callboard-gateway's settings, read the way PostgREST reads its own.
+ *
+ * A postgrest.conf-style file (key = value, # comments, "quoted" strings,
+ * $(VAR) environment references), then PGRST_* environment variables, which
+ * override the file.  PostgREST's key names mean what they mean there; the
+ * few settings PostgREST has no word for are prefixed "callboard-".
+ */
+#ifndef CALLBOARD_GATEWAY_CONFIG_HPP
+#define CALLBOARD_GATEWAY_CONFIG_HPP
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gateway {
+
+struct Config
+{
+	std::string db_uri = "postgresql://";
+	std::vector<std::string> db_schemas = {"public"};
+	std::string db_extra_search_path = "public";
+	std::optional<std::string> db_anon_role;
+	int			db_pool = 10;
+	int			db_pool_acquisition_timeout = 10;	/* seconds */
+	std::string jwt_secret;		/* decoded bytes */
+	std::optional<std::string> jwt_aud;
+	std::string server_host = "!4";
+	int			server_port = 3000;
+	/* Unset: any origin may call (PostgREST's default). */
+	std::optional<std::vector<std::string>> server_cors_allowed_origins;
+	std::string log_level = "error";
+
+	/* Role for valid tokens that carry no role claim: Django/SimpleJWT's. */
+	std::optional<std::string> callboard_token_role;
+	/* Role under which /api/accounts/login/ reads auth_user. */
+	std::optional<std::string> callboard_login_role;
+	int			callboard_access_token_lifetime = 300;		/* SimpleJWT's 5 minutes */
+	int			callboard_refresh_token_lifetime = 86400;	/* and 1 day */
+	int			callboard_server_threads = 32;
+	int			callboard_request_timeout = 10;			/* seconds a client may take to send */
+	std::size_t callboard_max_body_bytes = 64 * 1024;
+};
+
+struct ConfigError : std::runtime_error
+{
+	using std::runtime_error::runtime_error;
+};
+
+/* The values of a config file: key -> unquoted value.  Throws ConfigError. */
+std::map<std::string, std::string> parse_config_text(const std::string &text,
+													 const std::map<std::string, std::string> &env);
+
+/*
+ * Builds the Config from the file's values and the environment (PGRST_DB_URI
+ * for db-uri, ...), which overrides them.  Throws ConfigError naming the key.
+ */
+Config		make_config(const std::map<std::string, std::string> &file_values,
+						const std::map<std::string, std::string> &env);
+
+/* Reads `path` (may be empty: environment only) and the process environment. */
+Config		load_config(const std::string &path);
+
+}								/* namespace gateway */
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * jwt_auth.cpp
+ *		Token parsing and checking, in PostgREST's order (Auth/Jwt.hs).
+ */
+#include "jwt_auth.hpp"
+
+#include <jwt.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <memory>
+
+#include "base64.hpp"
+
+namespace gateway {
+
+namespace {
+
+constexpr std::int64_t kAllowedSkewSeconds = 30;
+
+struct JwtFree
+{
+	void operator()(jwt_t *jwt) const { jwt_free(jwt); }
+};
+
+struct CharFree
+{
+	void operator()(char *s) const { std::free(s); }
+};
+
+/* A numeric claim: absent, a number, or not a number. */
+enum class Claim { absent, number, invalid };
+
+Claim numeric_claim(const nlohmann::json &claims, const char *key, std::int64_t &value)
+{
+	auto it = claims.find(key);
+	if (it == claims.end() || it->is_null())
+		return Claim::absent;
+	if (!it->is_number())
+		return Claim::invalid;
+	value = it->is_number_float() ? static_cast<std::int64_t>(it->get<double>()) : it->get<std::int64_t>();
+	return Claim::number;
+}
+
+std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthSettings &settings,
+									 std::int64_t now)
+{
+	std::int64_t t = 0;
+
+	switch (numeric_claim(claims, "exp", t))
+	{
+		case Claim::invalid: return jwt_claims_error("The JWT 'exp' claim must be a number");
+		case Claim::number:
+			if (now - kAllowedSkewSeconds > t)
+				return jwt_claims_error("JWT expired");
+			break;
+		case Claim::absent: break;
+	}
+	switch (numeric_claim(claims, "nbf", t))
+	{
+		case Claim::invalid: return jwt_claims_error("The JWT 'nbf' claim must be a number");
+		case Claim::number:
+			if (now + kAllowedSkewSeconds < t)
+				return jwt_claims_error("JWT not yet valid");
+			break;
+		case Claim::absent: break;
+	}
+	switch (numeric_claim(claims, "iat", t))
+	{
+		case Claim::invalid: return jwt_claims_error("The JWT 'iat' claim must be a number");
+		case Claim::number:
+			if (now + kAllowedSkewSeconds < t)
+				return jwt_claims_error("JWT issued at future");
+			break;
+		case Claim::absent: break;
+	}
+	auto aud = claims.find("aud");
+	if (aud != claims.end() && !aud->is_null())
+	{
+		bool valid = aud->is_string();
+		if (aud->is_array())
+		{
+			valid = true;
+			for (const auto &a : *aud)
+				valid = valid && a.is_string();
+		}
+		if (!valid)
+			return jwt_claims_error("The JWT 'aud' claim must be a string or an array of strings");
+		if (settings.audience)
+		{
+			bool matches = aud->is_string() ? *aud == *settings.audience : aud->empty();
+			if (aud->is_array())
+				for (const auto &a : *aud)
+					matches = matches || a == *settings.audience;
+			if (!matches)
+				return jwt_claims_error("JWT not in audience");
+		}
+	}
+	return std::nullopt;
+}
+
+/* "Bearer <token>", scheme case-insensitive; nullopt for another scheme. */
+std::optional<std::string> bearer_token(const std::string &header)
+{
+	std::size_t start = header.find_first_not_of(' ');
+	if (start == std::string::npos || header.size() - start < 6)
+		return std::nullopt;
+	std::string scheme = header.substr(start, 6);
+	for (char &c : scheme)
+		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+	if (scheme != "bearer")
+		return std::nullopt;
+	std::string rest = header.substr(start + 6);
+	if (!rest.empty() && rest[0] != ' ')
+		return std::nullopt;
+	std::size_t b = rest.find_first_not_of(' ');
+	std::size_t e = rest.find_last_not_of(' ');
+	return b == std::string::npos ? std::string() : rest.substr(b, e - b + 1);
+}
+
+}								/* namespace */
+
+std::variant<nlohmann::json, ApiError>
+verify_token(const std::string &token, const AuthSettings &settings, std::int64_t now)
+{
+	if (token.empty())
+		return jwt_decode_error("Empty JWT is sent in Authorization header");
+
+	std::size_t parts = 1;
+	for (char c : token)
+		parts += c == '.';
+	if (parts != 3)
+		return jwt_decode_error("Expected 3 parts in JWT; got " + std::to_string(parts));
+
+	/* Only HMAC: refuse "none" and any algorithm the secret is not a key for. */
+	auto header_text = base64_decode(token.substr(0, token.find('.')));
+	nlohmann::json header = header_text ? nlohmann::json::parse(*header_text, nullptr, false)
+										: nlohmann::json();
+	if (!header.is_object())
+		return jwt_decode_error("JWT cryptographic operation failed");
+	auto alg = header.find("alg");
+	std::string alg_name = alg != header.end() && alg->is_string() ? alg->get<std::string>() : "";
+	if (alg_name != "HS256" && alg_name != "HS384" && alg_name != "HS512")
+		return jwt_decode_error("Wrong or unsupported encoding algorithm",
+								"Algorithm \"" + alg_name + "\" is not accepted: use HS256, HS384 or HS512");
+	if (settings.secret.empty())
+		return ApiError{500, "PGRST300", "Server lacks JWT secret", std::nullopt, std::nullopt, {}};
+
+	jwt_t	   *raw = nullptr;
+	if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char *>(settings.secret.data()),
+				   static_cast<int>(settings.secret.size())) != 0 || raw == nullptr)
+		return jwt_decode_error("JWT cryptographic operation failed");
+	std::unique_ptr<jwt_t, JwtFree> jwt(raw);
+	if (jwt_get_alg(jwt.get()) != jwt_str_alg(alg_name.c_str()))
+		return jwt_decode_error("JWT cryptographic operation failed");
+
+	std::unique_ptr<char, CharFree> grants(jwt_get_grants_json(jwt.get(), nullptr));
+	nlohmann::json claims = grants ? nlohmann::json::parse(grants.get(), nullptr, false) : nlohmann::json();
+	if (!claims.is_object())
+		return jwt_claims_error("Parsing claims failed");
+
+	if (auto error = check_claims(claims, settings, now))
+		return *error;
+	return claims;
+}
+
+std::variant<Auth, ApiError>
+authenticate(const std::optional<std::string> &authorization, const AuthSettings &settings,
+			 std::int64_t now, bool allow_anonymous)
+{
+	std::optional<std::string> token = authorization ? bearer_token(*authorization) : std::nullopt;
+
+	if (!token)
+	{
+		if (!allow_anonymous || !settings.anon_role)
+			return token_required();
+		return Auth{*settings.anon_role, {{"role", *settings.anon_role}}, false};
+	}
+
+	auto verified = verify_token(*token, settings, now);
+	if (auto *error = std::get_if<ApiError>(&verified))
+		return *error;
+	nlohmann::json claims = std::get<nlohmann::json>(std::move(verified));
+
+	/* Django's refresh tokens must not open the API. */
+	auto type = claims.find("token_type");
+	if (type != claims.end() && *type != "access")
+		return jwt_decode_error("Unsupported token type");
+
+	std::string role;
+	auto role_claim = claims.find("role");
+	if (role_claim != claims.end() && !role_claim->is_null())
+		role = role_claim->is_string() ? role_claim->get<std::string>() : role_claim->dump();
+	else if (settings.token_role)
+		role = *settings.token_role;
+	else if (settings.anon_role)
+		role = *settings.anon_role;
+	else
+		return token_required();
+
+	claims["role"] = role;
+	return Auth{role, std::move(claims), true};
+}
+
+}								/* namespace gateway */
