@@ -1,8 +1,10 @@
 # pg_cluster.sh: a throwaway PostgreSQL cluster on a free loopback port.
 # Source it, then:
 #
-#   cluster_start          initdb + start; exports PGHOST, PGPORT, PGUSER, CLUSTER_DIR
-#   cluster_stop           stop it and remove its directory
+#   cluster_start [name=value ...]   initdb + start, with extra server settings;
+#                                    exports PGHOST, PGPORT, PGUSER, CLUSTER_DIR
+#   cluster_ctl stop|start|restart   the same server, same settings (to test outages)
+#   cluster_stop                     stop it and remove its directory
 #
 # The server runs as the `postgres` OS user when we are root (initdb refuses
 # root), in a directory it owns, listening on 127.0.0.1 only, with trust
@@ -40,6 +42,7 @@ cluster_start() {
 	as_server_user "$PG_BIN/initdb" -D "$CLUSTER_DIR/data" -U postgres --auth=trust \
 		--encoding=UTF8 --locale=C.UTF-8 >"$CLUSTER_DIR/initdb.log" 2>&1 || {
 		cat "$CLUSTER_DIR/initdb.log" >&2
+		rm -rf "$CLUSTER_DIR"
 		return 1
 	}
 	local opts="-c listen_addresses=127.0.0.1 -k $CLUSTER_DIR -c fsync=off"
@@ -48,14 +51,20 @@ cluster_start() {
 	done
 	for _ in 1 2 3; do
 		PGPORT=$(free_port) || return 1
-		if as_server_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
-			-o "-p $PGPORT $opts" -w -t 60 start >/dev/null; then
+		echo "-p $PGPORT $opts" >"$CLUSTER_DIR/options"
+		if cluster_ctl start; then
 			export PGHOST=127.0.0.1 PGPORT PGUSER=postgres CLUSTER_DIR
 			return 0
 		fi
 	done
 	cat "$CLUSTER_DIR/server.log" >&2
+	rm -rf "$CLUSTER_DIR"
 	return 1
+}
+
+cluster_ctl() {
+	as_server_user "$PG_BIN/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
+		-o "$(cat "$CLUSTER_DIR/options")" -m fast -w -t 60 "$1" >/dev/null
 }
 
 cluster_stop() {

@@ -50,6 +50,9 @@ Request to_request(const httplib::Request &req)
 	for (const auto &h : req.headers)
 	{
 		std::string name = lower(h.first);
+		/* cpp-httplib files the socket's addresses among the headers. */
+		if (name == "local_addr" || name == "local_port" || name == "remote_addr" || name == "remote_port")
+			continue;
 		if (headers.contains(name))
 			headers[name] = headers[name].get<std::string>() + ", " + h.second;
 		else

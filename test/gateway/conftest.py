@@ -1,0 +1,78 @@
+"""Shared set-up for the gateway tests: one cluster, one app database, one gateway.
+
+Tests that need another configuration start their own Gateway on the same
+cluster (see harness.Gateway), and stop it themselves.
+"""
+import time
+import uuid
+
+import jwt
+import pytest
+
+import harness
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    c = harness.Cluster()
+    yield c
+    c.stop_for_good()
+
+
+@pytest.fixture(scope="session")
+def app_db(cluster):
+    harness.create_app_database(cluster, "app")
+    return "app"
+
+
+@pytest.fixture(scope="session")
+def gateway(cluster, app_db):
+    g = harness.Gateway(cluster, app_db)
+    yield g
+    g.stop()
+
+
+@pytest.fixture(scope="session")
+def db(cluster, app_db):
+    """A superuser connection to the app database, for ground truth."""
+    conn = cluster.connect(app_db)
+    yield conn
+    conn.close()
+
+
+def make_token(claims, secret=harness.JWT_SECRET, algorithm="HS256", headers=None):
+    return jwt.encode(claims, secret, algorithm=algorithm, headers=headers)
+
+
+def simplejwt_token(user_id, token_type="access", lifetime=300, now=None):
+    """A token exactly as the Django app's SimpleJWT mints one."""
+    now = int(now if now is not None else time.time())
+    return make_token({"token_type": token_type, "exp": now + lifetime, "iat": now,
+                       "jti": uuid.uuid4().hex, "user_id": user_id})
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def expected_document(db, status=None, role="dashboard_user", claims="{}"):
+    """What the function returns for this role, straight from PostgreSQL."""
+    cur = db.cursor()
+    cur.execute("BEGIN")
+    cur.execute("SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)",
+                (role, claims))
+    cur.execute("SELECT api.scheduled_outbound_calls(%s)::text", (status,))
+    text = cur.fetchone()[0]
+    cur.execute("ROLLBACK")
+    return text.encode()
+
+
+def function_calls(cluster):
+    """How many statements calling scheduled_outbound_calls the gateway has sent.
+
+    The gateway's role logs every statement (create_app_database sets
+    log_statement = all for authenticator), so this counts them in the
+    server's log, which PostgreSQL writes as it goes.
+    """
+    with open(cluster.log_path(), errors="replace") as f:
+        return sum(1 for line in f if "execute" in line and "scheduled_outbound_calls($1)" in line)

@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""A throwaway PostgreSQL with the app's schema and callboard, and callboard-gateway on it.
+
+Used by the pytest suite (conftest.py) and, from the command line, to run
+another client against the same set-up:
+
+    test/gateway/harness.py node --test test/js/
+
+runs the command with GATEWAY_URL, JWT_SECRET and PG* in its environment and
+tears everything down afterwards.  Everything listens on 127.0.0.1 only.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import psycopg2
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GATEWAY = os.path.join(ROOT, "callboard-gateway")
+JWT_SECRET = "callboard-test-secret-0123456789-abcdefghij"
+AUTHENTICATOR_PASSWORD = "authenticator-test-password"
+SAMPLE_CALLS = 150
+
+
+def run_bash(script, env=None):
+    """Runs bash with the cluster helper sourced; returns stdout."""
+    full = ". %s/scripts/pg_cluster.sh\n%s" % (ROOT, script)
+    return subprocess.run(["bash", "-c", full], check=True, capture_output=True, text=True,
+                          env=env or os.environ.copy()).stdout
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    """One throwaway cluster, started with scripts/pg_cluster.sh."""
+
+    def __init__(self):
+        out = run_bash("cluster_start track_functions=all max_connections=60 >&2 && "
+                       "echo $PGPORT $CLUSTER_DIR")
+        self.port, self.dir = out.split()
+        self.port = int(self.port)
+
+    def env(self):
+        env = os.environ.copy()
+        env.update(PGHOST="127.0.0.1", PGPORT=str(self.port), PGUSER="postgres", CLUSTER_DIR=self.dir)
+        return env
+
+    def log_path(self):
+        return os.path.join(self.dir, "server.log")
+
+    def ctl(self, action):
+        """stop, start or restart the server, with the settings it started with."""
+        run_bash("cluster_ctl %s" % action, env=self.env())
+
+    def stop_for_good(self):
+        run_bash("cluster_stop", env=self.env())
+
+    def connect(self, dbname="postgres", user="postgres", password=None):
+        conn = psycopg2.connect(host="127.0.0.1", port=self.port, user=user, dbname=dbname,
+                                password=password)
+        conn.autocommit = True
+        return conn
+
+    def psql(self, dbname, *args, stdin=None):
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dbname] + list(args),
+                       check=True, env=self.env(), input=stdin, capture_output=True)
+
+
+def create_app_database(cluster, dbname, calls=SAMPLE_CALLS):
+    """The Django schema, sample calls, callboard in schema api, deploy/roles.sql."""
+    admin = cluster.connect()
+    admin.cursor().execute("CREATE DATABASE %s" % dbname)
+    admin.close()
+    cluster.psql(dbname, "-f", os.path.join(ROOT, "test/fixtures/django_schema.sql"))
+    gen = os.path.join(ROOT, "scripts/gen_calls.py")
+    agents = subprocess.run(["/usr/bin/python3", gen, "agents"], check=True, capture_output=True).stdout
+    cluster.psql(dbname, "-c", "COPY hume_agents FROM STDIN", stdin=agents)
+    rows = subprocess.run(["/usr/bin/python3", gen, "calls", str(calls)], check=True, capture_output=True).stdout
+    cluster.psql(dbname, "-c", "COPY twilio_calls FROM STDIN", stdin=rows)
+    cluster.psql(dbname, "-c", "CREATE SCHEMA api", "-c", "CREATE EXTENSION callboard SCHEMA api")
+    cluster.psql(dbname, "-f", os.path.join(ROOT, "deploy/roles.sql"))
+    cluster.psql(dbname, "-c", "ALTER ROLE authenticator PASSWORD '%s'" % AUTHENTICATOR_PASSWORD,
+                 "-c", "ALTER ROLE authenticator SET log_statement = 'all'")
+
+
+class Gateway:
+    """callboard-gateway as a child process, configured by a postgrest.conf."""
+
+    def __init__(self, cluster, dbname, **settings):
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        conf = {
+            "db-uri": "postgres://authenticator:%s@127.0.0.1:%d/%s"
+                      % (AUTHENTICATOR_PASSWORD, cluster.port, dbname),
+            "db-schemas": "api",
+            "db-extra-search-path": "public",
+            "db-anon-role": "web_anon",
+            "db-pool": 4,
+            "jwt-secret": JWT_SECRET,
+            "server-host": "127.0.0.1",
+            "server-port": self.port,
+            "log-level": "info",
+            "callboard-token-role": "dashboard_user",
+            "callboard-login-role": "callboard_login",
+            "callboard-request-timeout": 3,
+        }
+        conf.update({k.replace("_", "-"): v for k, v in settings.items()})
+        fd, self.conf_path = tempfile.mkstemp(suffix=".conf")
+        with os.fdopen(fd, "w") as f:
+            for key, value in conf.items():
+                if value is not None:
+                    f.write('%s = %s\n' % (key, json.dumps(value) if isinstance(value, str) else value))
+        self.log_path = self.conf_path + ".log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([GATEWAY, self.conf_path], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                if requests.get(self.url + "/live", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("callboard-gateway did not start: " + open(self.log_path).read())
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        os.unlink(self.conf_path)
+
+    def log_lines(self):
+        with open(self.log_path) as f:
+            return [json.loads(line) for line in f if line.startswith("{")]
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    cluster = Cluster()
+    gateway = None
+    try:
+        create_app_database(cluster, "app")
+        gateway = Gateway(cluster, "app")
+        env = cluster.env()
+        env.update(GATEWAY_URL=gateway.url, JWT_SECRET=JWT_SECRET, PGDATABASE="app")
+        sys.exit(subprocess.run(sys.argv[1:], env=env).returncode)
+    finally:
+        if gateway:
+            gateway.stop()
+        cluster.stop_for_good()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Login and refresh as the Django app's SimpleJWT endpoints answer them."""
+import time
+
+import jwt
+import requests
+
+import harness
+from conftest import bearer, expected_document, simplejwt_token
+
+LOGIN = "/api/accounts/login/"
+REFRESH = "/api/accounts/token/refresh/"
+LEGACY = "/api/hume-twilio/dashboard/outbound/scheduled/"
+
+
+def login(gateway, email, password):
+    return requests.post(gateway.url + LOGIN, json={"email": email, "password": password})
+
+
+def test_fixture_user_logs_in_with_the_django_made_hash(gateway, db):
+    r = login(gateway, "dispatcher@example.com", "dispatch-2025!")
+    assert r.status_code == 200
+    assert list(r.json()) == ["refresh", "access"]
+    now = time.time()
+    access = jwt.decode(r.json()["access"], harness.JWT_SECRET, algorithms=["HS256"])
+    refresh = jwt.decode(r.json()["refresh"], harness.JWT_SECRET, algorithms=["HS256"])
+    cur = db.cursor()
+    cur.execute("SELECT id FROM auth_user WHERE email = 'dispatcher@example.com'")
+    user_id = cur.fetchone()[0]
+    assert set(access) == {"token_type", "exp", "iat", "jti", "user_id"}
+    assert access["token_type"] == "access" and refresh["token_type"] == "refresh"
+    assert access["user_id"] == refresh["user_id"] == user_id
+    assert abs(access["exp"] - now - 300) < 5 and abs(refresh["exp"] - now - 86400) < 5
+    assert access["jti"] != refresh["jti"] and len(access["jti"]) == 32
+    # And the access token opens the dashboard.
+    data = requests.get(gateway.url + LEGACY, headers=bearer(r.json()["access"]))
+    assert data.status_code == 200
+    assert data.content == expected_document(db)
+
+
+def test_without_trailing_slash(gateway):
+    r = requests.post(gateway.url + LOGIN.rstrip("/"),
+                      json={"email": "dispatcher@example.com", "password": "dispatch-2025!"})
+    assert r.status_code == 200
+
+
+def test_inactive_wrong_password_and_unknown_users_are_refused_alike(gateway):
+    expected = {"detail": "No active account found with the given credentials"}
+    for email, password in [("former@example.com", "inactive-pass"),
+                            ("dispatcher@example.com", "dispatch-2025"),
+                            ("dispatcher@example.com", "DISPATCH-2025!"),
+                            ("nobody@example.com", "dispatch-2025!"),
+                            ("DISPATCHER@example.com", "dispatch-2025!")]:
+        r = login(gateway, email, password)
+        assert r.status_code == 401, email
+        assert r.json() == expected
+
+
+def test_malformed_login_requests(gateway):
+    missing = requests.post(gateway.url + LOGIN, json={"email": "dispatcher@example.com"})
+    assert missing.status_code == 400
+    assert missing.json() == {"password": ["This field is required."]}
+    bad = requests.post(gateway.url + LOGIN, data="email=x", headers={"Content-Type": "application/json"})
+    assert bad.status_code == 400
+    assert "detail" in bad.json()
+
+
+def test_refresh_gives_a_new_access_token(gateway, db):
+    tokens = login(gateway, "dispatcher@example.com", "dispatch-2025!").json()
+    r = requests.post(gateway.url + REFRESH, json={"refresh": tokens["refresh"]})
+    assert r.status_code == 200
+    assert list(r.json()) == ["access"]
+    claims = jwt.decode(r.json()["access"], harness.JWT_SECRET, algorithms=["HS256"])
+    assert claims["token_type"] == "access"
+    assert requests.get(gateway.url + LEGACY, headers=bearer(r.json()["access"])).status_code == 200
+
+
+def test_refresh_refusals(gateway, db):
+    access = simplejwt_token(1)
+    wrong_type = requests.post(gateway.url + REFRESH, json={"refresh": access})
+    assert wrong_type.status_code == 401
+    assert wrong_type.json() == {"detail": "Token has wrong type", "code": "token_not_valid"}
+    garbage = requests.post(gateway.url + REFRESH, json={"refresh": "nope"})
+    assert garbage.status_code == 401
+    assert garbage.json() == {"detail": "Token is invalid or expired", "code": "token_not_valid"}
+    expired = requests.post(gateway.url + REFRESH,
+                            json={"refresh": simplejwt_token(1, "refresh", now=time.time() - 200000)})
+    assert expired.json()["code"] == "token_not_valid"
+    cur = db.cursor()
+    cur.execute("SELECT id FROM auth_user WHERE email = 'former@example.com'")
+    inactive = requests.post(gateway.url + REFRESH, json={"refresh": simplejwt_token(cur.fetchone()[0], "refresh")})
+    assert inactive.status_code == 401
+    assert inactive.json() == {"detail": "No active account found for the given token.", "code": "no_active_account"}
+    missing = requests.post(gateway.url + REFRESH, json={})
+    assert missing.status_code == 400

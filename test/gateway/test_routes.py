@@ -1,0 +1,131 @@
+"""Every route, its body byte for byte, its headers, and the wrong ways to call it."""
+import requests
+
+from conftest import bearer, expected_document, simplejwt_token
+
+LEGACY = "/api/hume-twilio/dashboard/outbound/scheduled/"
+RPC = "/rpc/scheduled_outbound_calls"
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def test_legacy_path_returns_the_function_output_byte_for_byte(gateway, db):
+    r = requests.get(gateway.url + LEGACY, headers=bearer(simplejwt_token(1)))
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == JSON_TYPE
+    assert r.content == expected_document(db)
+    assert r.json()["success"] is True
+
+
+def test_legacy_path_without_trailing_slash(gateway, db):
+    r = requests.get(gateway.url + LEGACY.rstrip("/"), headers=bearer(simplejwt_token(1)),
+                     params={"status": "completed"})
+    assert r.status_code == 200
+    assert r.content == expected_document(db, "completed")
+
+
+def test_legacy_filters_and_ignored_parameters(gateway, db):
+    for status in ["pending", "in_progress", "active", "completed", "failed", ""]:
+        r = requests.get(gateway.url + LEGACY, headers=bearer(simplejwt_token(1)),
+                         params={"status": status, "page": "2"})
+        assert r.status_code == 200, status
+        assert r.content == expected_document(db, status), status
+
+
+def test_rpc_get_and_post_agree(gateway, db):
+    token = bearer(simplejwt_token(1))
+    get = requests.get(gateway.url + RPC, params={"status": "pending"}, headers=token)
+    post = requests.post(gateway.url + RPC, json={"status": "pending"}, headers=token)
+    assert get.status_code == post.status_code == 200
+    assert get.content == post.content == expected_document(db, "pending")
+    assert get.headers["Content-Type"] == post.headers["Content-Type"] == JSON_TYPE
+
+
+def test_rpc_post_defaults(gateway, db):
+    token = bearer(simplejwt_token(1))
+    everything = expected_document(db)
+    assert requests.post(gateway.url + RPC, headers=token).content == everything
+    assert requests.post(gateway.url + RPC, json={}, headers=token).content == everything
+    assert requests.post(gateway.url + RPC, json={"status": None}, headers=token).content == everything
+
+
+def test_invalid_filter_is_400_with_postgres_hint(gateway):
+    r = requests.get(gateway.url + LEGACY, params={"status": "Pending"}, headers=bearer(simplejwt_token(1)))
+    assert r.status_code == 400
+    assert r.headers["Content-Type"] == JSON_TYPE
+    assert list(r.json()) == ["code", "details", "hint", "message"]
+    assert r.json() == {
+        "code": "22023", "details": None,
+        "hint": "Valid values are pending, in_progress, active, completed and failed; "
+                "NULL or an empty string returns every category.",
+        "message": 'invalid status filter "Pending"'}
+
+
+def test_unknown_rpc_argument_is_pgrst202(gateway):
+    token = bearer(simplejwt_token(1))
+    get = requests.get(gateway.url + RPC, params={"stat": "x"}, headers=token)
+    assert get.status_code == 404
+    assert get.json()["code"] == "PGRST202"
+    assert get.json()["message"] == \
+        "Could not find the function api.scheduled_outbound_calls(stat) in the schema cache"
+    post = requests.post(gateway.url + RPC, json={"status": "pending", "limit": 5}, headers=token)
+    assert post.status_code == 404
+    assert post.json()["details"].endswith(
+        "with parameters limit, status or with a single unnamed json/jsonb parameter, "
+        "but no matches were found in the schema cache.")
+
+
+def test_other_functions_are_not_served(gateway):
+    r = requests.post(gateway.url + "/rpc/pg_sleep", json={"seconds": 10}, headers=bearer(simplejwt_token(1)))
+    assert r.status_code == 404
+    assert r.json()["code"] == "PGRST202"
+
+
+def test_malformed_and_non_object_bodies(gateway):
+    token = bearer(simplejwt_token(1))
+    bad = requests.post(gateway.url + RPC, data="{oops", headers=dict(token, **{"Content-Type": "application/json"}))
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "PGRST102"
+    array = requests.post(gateway.url + RPC, json=["pending"], headers=token)
+    assert array.status_code == 400
+    assert array.json()["code"] == "PGRST102"
+
+
+def test_unknown_route_is_404(gateway):
+    r = requests.get(gateway.url + "/api/hume-twilio/dashboard/outbound/", headers=bearer(simplejwt_token(1)))
+    assert r.status_code == 404
+    assert r.json() == {"code": "PGRST125", "details": None, "hint": None,
+                        "message": "Invalid path specified in request URL"}
+
+
+def test_wrong_methods_are_405(gateway):
+    legacy = requests.post(gateway.url + LEGACY, json={}, headers=bearer(simplejwt_token(1)))
+    assert legacy.status_code == 405
+    assert legacy.json()["code"] == "PGRST117"
+    assert legacy.headers["Allow"] == "GET, HEAD, OPTIONS"
+    rpc = requests.delete(gateway.url + RPC, headers=bearer(simplejwt_token(1)))
+    assert rpc.status_code == 405
+    assert rpc.json()["message"] == "Cannot use the DELETE method on RPC"
+    login = requests.get(gateway.url + "/api/accounts/login/")
+    assert login.status_code == 405
+
+
+def test_head_has_headers_and_no_body(gateway):
+    r = requests.head(gateway.url + LEGACY, headers=bearer(simplejwt_token(1)))
+    assert r.status_code == 200
+    assert r.content == b""
+
+
+def test_health(gateway):
+    assert requests.get(gateway.url + "/live").status_code == 200
+    assert requests.get(gateway.url + "/ready").status_code == 200
+
+
+def test_one_access_log_line_per_request(gateway):
+    before = len(gateway.log_lines())
+    requests.get(gateway.url + LEGACY, params={"status": "failed"}, headers=bearer(simplejwt_token(1)))
+    requests.get(gateway.url + "/nowhere")
+    lines = gateway.log_lines()[before:]
+    assert [(l["method"], l["path"], l["status"]) for l in lines] == [
+        ("GET", LEGACY, 200), ("GET", "/nowhere", 404)]
+    assert lines[0]["role"] == "dashboard_user"
+    assert lines[0]["bytes"] > 0 and lines[0]["ms"] >= 0
