@@ -32,9 +32,10 @@ def gateway(cluster, app_db):
     g.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def db(cluster, app_db):
-    """A superuser connection to the app database, for ground truth."""
+    """A superuser connection to the app database, for ground truth (a new one
+    per test: some tests restart the server)."""
     conn = cluster.connect(app_db)
     yield conn
     conn.close()

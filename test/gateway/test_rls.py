@@ -12,9 +12,10 @@ RPC = "/rpc/scheduled_outbound_calls"
 
 
 @pytest.fixture(scope="module")
-def rls(db):
+def rls(cluster, app_db):
     """A second role whose rows are limited by a policy on the JWT's user_id."""
-    cur = db.cursor()
+    conn = cluster.connect(app_db)
+    cur = conn.cursor()
     cur.execute("UPDATE twilio_calls SET user_id = (SELECT min(id) FROM auth_user) "
                 "WHERE direction = 'outbound' AND call_sid < 'CA8'")
     cur.execute("CREATE ROLE dashboard_limited NOLOGIN")
@@ -34,6 +35,7 @@ def rls(db):
     cur.execute("REVOKE ALL ON twilio_calls, hume_agents FROM dashboard_limited")
     cur.execute("REVOKE ALL ON SCHEMA api FROM dashboard_limited")
     cur.execute("DROP ROLE dashboard_limited")
+    conn.close()
 
 
 def summary(response):
