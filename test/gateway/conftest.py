@@ -1,7 +1,8 @@
 """Shared set-up for the gateway tests: one cluster, one app database, one gateway.
 
-Tests that need another configuration start their own Gateway on the same
-cluster (see harness.Gateway), and stop it themselves.
+Tests that need another configuration start their own Gateway on `upstream`
+(see harness.Gateway), and stop it themselves.  With --pgbouncer every gateway
+reaches the database through pgbouncer in transaction-pooling mode.
 """
 import time
 import uuid
@@ -10,6 +11,11 @@ import jwt
 import pytest
 
 import harness
+
+
+def pytest_addoption(parser):
+    parser.addoption("--pgbouncer", action="store_true",
+                     help="connect every gateway through pgbouncer (transaction pooling)")
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +32,19 @@ def app_db(cluster):
 
 
 @pytest.fixture(scope="session")
-def gateway(cluster, app_db):
-    g = harness.Gateway(cluster, app_db)
+def upstream(request, cluster, app_db):
+    """What gateways connect to: the cluster, or pgbouncer in front of it."""
+    if not request.config.getoption("--pgbouncer"):
+        yield cluster
+        return
+    bouncer = harness.PgBouncer(cluster)
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(upstream, app_db):
+    g = harness.Gateway(upstream, app_db)
     yield g
     g.stop()
 

@@ -93,15 +93,63 @@ def create_app_database(cluster, dbname, calls=SAMPLE_CALLS):
                  "-c", "ALTER ROLE authenticator SET log_statement = 'all'")
 
 
-class Gateway:
-    """callboard-gateway as a child process, configured by a postgrest.conf."""
+class PgBouncer:
+    """Debian's pgbouncer in transaction-pooling mode in front of a cluster.
 
-    def __init__(self, cluster, dbname, **settings):
+    It refuses to run as root, so it runs as the server's OS user, from a
+    directory of its own; clients authenticate as authenticator (md5).
+    """
+
+    def __init__(self, cluster):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="callboard-pgbouncer.")
+        with open(os.path.join(self.dir, "userlist.txt"), "w") as f:
+            f.write('"authenticator" "%s"\n' % AUTHENTICATOR_PASSWORD)
+        with open(os.path.join(self.dir, "pgbouncer.ini"), "w") as f:
+            f.write("[databases]\n* = host=127.0.0.1 port=%d\n"
+                    "[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = %d\n"
+                    "unix_socket_dir =\nauth_type = md5\nauth_file = %s/userlist.txt\n"
+                    "pool_mode = transaction\ndefault_pool_size = 3\nmax_client_conn = 200\n"
+                    "logfile = %s/pgbouncer.log\npidfile = %s/pgbouncer.pid\n"
+                    % (cluster.port, self.port, self.dir, self.dir, self.dir))
+        run_bash('[ "$(id -u)" -eq 0 ] && chown -R postgres: %s; as_server_user pgbouncer -d %s/pgbouncer.ini'
+                 % (self.dir, self.dir))
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("pgbouncer did not start")
+
+    def stop(self):
+        pid_file = os.path.join(self.dir, "pgbouncer.pid")
+        if os.path.exists(pid_file):
+            with open(pid_file) as f:
+                pid = int(f.read())
+            os.kill(pid, signal.SIGTERM)
+            for _ in range(100):
+                try:
+                    os.kill(pid, 0)
+                    time.sleep(0.05)
+                except ProcessLookupError:
+                    break
+        subprocess.run(["rm", "-rf", self.dir], check=True)
+
+
+class Gateway:
+    """callboard-gateway as a child process, configured by a postgrest.conf.
+
+    `upstream` is what it connects to: a Cluster, or a PgBouncer in front of one.
+    """
+
+    def __init__(self, upstream, dbname, **settings):
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         conf = {
             "db-uri": "postgres://authenticator:%s@127.0.0.1:%d/%s"
-                      % (AUTHENTICATOR_PASSWORD, cluster.port, dbname),
+                      % (AUTHENTICATOR_PASSWORD, upstream.port, dbname),
             "db-schemas": "api",
             "db-extra-search-path": "public",
             "db-anon-role": "web_anon",

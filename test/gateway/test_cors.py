@@ -27,8 +27,8 @@ def test_any_origin_when_unset(gateway):
 
 
 @pytest.fixture(scope="module")
-def listed(cluster, app_db):
-    g = harness.Gateway(cluster, app_db, server_cors_allowed_origins="https://dash.example, http://localhost:5173")
+def listed(upstream, app_db):
+    g = harness.Gateway(upstream, app_db, server_cors_allowed_origins="https://dash.example, http://localhost:5173")
     yield g
     g.stop()
 

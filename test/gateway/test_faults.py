@@ -9,7 +9,7 @@ RPC = "/rpc/scheduled_outbound_calls"
 
 
 @pytest.fixture(scope="module")
-def faults(cluster):
+def faults(cluster, upstream):
     """A database where things go wrong on purpose.
 
     - callboard.max_output_bytes is 4kB, so the whole document is too large;
@@ -30,7 +30,7 @@ def faults(cluster):
              THEN pg_sleep(0.1) IS NOT NULL
              ELSE call_sid <> 'CA-broken' OR current_setting('request.jwt.claims', true)::jsonb ? 'broken'
         END)""")
-    g = harness.Gateway(cluster, "faults")
+    g = harness.Gateway(upstream, "faults")
     yield g
     g.stop()
 
@@ -64,8 +64,8 @@ def test_unprintable_timestamp_22008_is_400(faults):
     assert r.json()["details"].startswith('The value is "infinity"')
 
 
-def test_missing_table_42p01_is_404(cluster, app_db):
-    g = harness.Gateway(cluster, app_db, db_extra_search_path="pg_catalog")
+def test_missing_table_42p01_is_404(upstream, app_db):
+    g = harness.Gateway(upstream, app_db, db_extra_search_path="pg_catalog")
     try:
         r = requests.get(g.url + RPC, headers=bearer(make_token({"role": "dashboard_user"})))
         assert r.status_code == 404
@@ -75,8 +75,8 @@ def test_missing_table_42p01_is_404(cluster, app_db):
         g.stop()
 
 
-def test_missing_function_42883_is_404(cluster, app_db):
-    g = harness.Gateway(cluster, app_db, db_schemas="public")
+def test_missing_function_42883_is_404(upstream, app_db):
+    g = harness.Gateway(upstream, app_db, db_schemas="public")
     try:
         r = requests.get(g.url + RPC, headers=bearer(make_token({"role": "dashboard_user"})))
         assert r.status_code == 404

@@ -10,8 +10,8 @@ from conftest import bearer, expected_document, make_token
 RPC = "/rpc/scheduled_outbound_calls"
 
 
-def test_database_down_then_back(cluster, app_db):
-    g = harness.Gateway(cluster, app_db)
+def test_database_down_then_back(cluster, upstream, app_db):
+    g = harness.Gateway(upstream, app_db)
     token = bearer(make_token({"role": "dashboard_user"}))
     try:
         assert requests.get(g.url + RPC, headers=token).status_code == 200
@@ -47,9 +47,9 @@ def test_database_down_then_back(cluster, app_db):
         g.stop()
 
 
-def test_server_restart_is_invisible_to_clients(cluster, app_db):
+def test_server_restart_is_invisible_to_clients(cluster, upstream, app_db):
     """Pooled connections die with a restart; the next request retries on a new one."""
-    g = harness.Gateway(cluster, app_db, db_pool=2)
+    g = harness.Gateway(upstream, app_db, db_pool=2)
     token = bearer(make_token({"role": "dashboard_user"}))
     try:
         for _ in range(3):

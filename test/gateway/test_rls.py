@@ -56,9 +56,9 @@ def test_policy_hides_rows_from_one_role(gateway, db, rls):
     assert sum(mine.values()) == cur.fetchone()[0]
 
 
-def test_claims_and_role_do_not_survive_the_request(cluster, app_db, db, rls):
+def test_claims_and_role_do_not_survive_the_request(upstream, app_db, db, rls):
     # One pooled connection: every request below reuses it.
-    g = harness.Gateway(cluster, app_db, db_pool=1)
+    g = harness.Gateway(upstream, app_db, db_pool=1)
     try:
         other = make_token({"role": "dashboard_limited", "user_id": rls + 1})
         mine = make_token({"role": "dashboard_limited", "user_id": rls})

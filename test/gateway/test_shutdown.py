@@ -11,13 +11,13 @@ from conftest import bearer, make_token
 RPC = "/rpc/scheduled_outbound_calls"
 
 
-def test_sigterm_finishes_in_flight_requests(cluster, app_db, db):
+def test_sigterm_finishes_in_flight_requests(upstream, app_db, db):
     cur = db.cursor()
     cur.execute("ALTER TABLE hume_agents ENABLE ROW LEVEL SECURITY")
     # Each agent row takes 0.1 s to read for this role: a slow request on demand.
     cur.execute("CREATE POLICY slow ON hume_agents TO dashboard_user USING (pg_sleep(0.1) IS NOT NULL)")
     cur.execute("CREATE POLICY fast ON hume_agents TO postgres USING (true)")
-    g = harness.Gateway(cluster, app_db)
+    g = harness.Gateway(upstream, app_db)
     result = {}
     try:
         def slow_request():
