@@ -23,6 +23,8 @@ import time
 
 import psycopg2
 
+import report
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -138,12 +140,7 @@ def main():
     lines += ["",
               "callboard is %.1fx faster than the SQL version and takes %.2fx the COPY floor's time."
               % (sql_median / ours_median, ours_median / floor_median)]
-    report = "\n".join(lines)
-    print()
-    print(report)
-    if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(report + "\n")
+    report.emit(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "test", "gateway"))
 import harness  # noqa: E402
+import report  # noqa: E402
 
 LEGACY = "/api/hume-twilio/dashboard/outbound/scheduled/"
 
@@ -98,12 +99,7 @@ def main():
              "|---|---|---|---|---|---|---|"]
     for calls, size, rps, p50, p90, p99, errors in rows:
         lines.append("| %d | %d | %.0f | %.2f ms | %.2f ms | %.2f ms | %d |" % (calls, size, rps, p50, p90, p99, errors))
-    report = "\n".join(lines)
-    print()
-    print(report)
-    if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(report + "\n")
+    report.emit(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,25 @@ Reply token_not_valid(const char *detail)
 	return json_reply(401, {{"detail", detail}, {"code", "token_not_valid"}});
 }
 
+/*
+ * The JSON object body of an accounts route, with every field a non-empty
+ * string; or the 400 Django REST framework gives (which field is missing).
+ */
+std::variant<nlohmann::json, Reply> string_fields(const Request &request,
+												 std::initializer_list<const char *> fields)
+{
+	nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+	if (!body.is_object())
+		return json_reply(400, {{"detail", "JSON parse error - the body must be a JSON object"}});
+	nlohmann::ordered_json missing = nlohmann::ordered_json::object();
+	for (const char *field : fields)
+		if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty())
+			missing[field] = {"This field is required."};
+	if (!missing.empty())
+		return json_reply(400, missing);
+	return body;
+}
+
 const char *const kLoginSql =
 	"SELECT id, password, is_active FROM auth_user WHERE email = $1 ORDER BY id";
 const char *const kActiveUserSql =
@@ -91,6 +110,8 @@ Handlers::Handlers(const Config &config)
 	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
 	  function_{config.db_schemas.front(), "scheduled_outbound_calls"},
 	  search_path_(search_path_for(config)),
+	  /* "none" is SET ROLE NONE: the connecting role itself. */
+	  login_role_(config.callboard_login_role.value_or("none")),
 	  calls_sql_("SELECT " + quote_ident(config.db_schemas.front()) + ".scheduled_outbound_calls($1)")
 {
 }
@@ -171,20 +192,13 @@ Handlers::calls(const Request &request, CallsRoute route)
 Reply
 Handlers::login(const Request &request)
 {
-	nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-	if (!body.is_object())
-		return json_reply(400, {{"detail", "JSON parse error - the body must be a JSON object"}});
-	nlohmann::ordered_json missing = nlohmann::ordered_json::object();
-	for (const char *field : {"email", "password"})
-		if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty())
-			missing[field] = {"This field is required."};
-	if (!missing.empty())
-		return json_reply(400, missing);
-	const std::string email = body["email"];
-	const std::string password = body["password"];
+	auto fields = string_fields(request, {"email", "password"});
+	if (auto *reply = std::get_if<Reply>(&fields))
+		return *reply;
+	const std::string email = std::get<nlohmann::json>(fields)["email"];
+	const std::string password = std::get<nlohmann::json>(fields)["password"];
 
-	std::string role = config_.callboard_login_role.value_or("none");
-	DbOutcome	outcome = run(settings_for(request, role, "{}"), kLoginSql, {email}, false);
+	DbOutcome	outcome = run(settings_for(request, login_role_, "{}"), kLoginSql, {email}, false);
 	if (outcome.error)
 		return error_reply(*outcome.error);
 
@@ -208,20 +222,18 @@ Handlers::login(const Request &request)
 		{"access", mint_token(config_.jwt_secret, "access", *user_id, now,
 							  config_.callboard_access_token_lifetime)},
 	});
-	reply.role = role;
+	reply.role = login_role_;
 	return reply;
 }
 
 Reply
 Handlers::refresh(const Request &request)
 {
-	nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-	if (!body.is_object())
-		return json_reply(400, {{"detail", "JSON parse error - the body must be a JSON object"}});
-	if (!body.contains("refresh") || !body["refresh"].is_string())
-		return json_reply(400, {{"refresh", {"This field is required."}}});
+	auto fields = string_fields(request, {"refresh"});
+	if (auto *reply = std::get_if<Reply>(&fields))
+		return *reply;
 
-	auto verified = verify_token(body["refresh"].get<std::string>(), auth_, now_seconds());
+	auto verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_, now_seconds());
 	if (std::holds_alternative<ApiError>(verified))
 		return token_not_valid("Token is invalid or expired");
 	const nlohmann::json &claims = std::get<nlohmann::json>(verified);
@@ -232,8 +244,7 @@ Handlers::refresh(const Request &request)
 		return token_not_valid("Token contained no recognizable user identification");
 
 	/* A user deactivated since login gets no new access token. */
-	std::string role = config_.callboard_login_role.value_or("none");
-	DbOutcome	outcome = run(settings_for(request, role, "{}"), kActiveUserSql,
+	DbOutcome	outcome = run(settings_for(request, login_role_, "{}"), kActiveUserSql,
 							  {std::to_string(user->get<std::int64_t>())}, false);
 	if (outcome.error)
 		return error_reply(*outcome.error);
@@ -246,7 +257,7 @@ Handlers::refresh(const Request &request)
 		{"access", mint_token(config_.jwt_secret, "access", user->get<std::int64_t>(), now_seconds(),
 							  config_.callboard_access_token_lifetime)},
 	});
-	reply.role = role;
+	reply.role = login_role_;
 	return reply;
 }
 

@@ -74,6 +74,7 @@ private:
 	AuthSettings auth_;
 	FunctionName function_;
 	std::string search_path_;
+	std::string login_role_;
 	std::string calls_sql_;
 };
 

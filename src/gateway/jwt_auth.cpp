@@ -28,51 +28,34 @@ struct CharFree
 	void operator()(char *s) const { std::free(s); }
 };
 
-/* A numeric claim: absent, a number, or not a number. */
-enum class Claim { absent, number, invalid };
-
-Claim numeric_claim(const nlohmann::json &claims, const char *key, std::int64_t &value)
+/* PostgREST's time checks: claim, when it is violated, what to say. */
+struct TimeRule
 {
-	auto it = claims.find(key);
-	if (it == claims.end() || it->is_null())
-		return Claim::absent;
-	if (!it->is_number())
-		return Claim::invalid;
-	value = it->is_number_float() ? static_cast<std::int64_t>(it->get<double>()) : it->get<std::int64_t>();
-	return Claim::number;
-}
+	const char *claim;
+	bool		(*violated) (std::int64_t now, std::int64_t value);
+	const char *message;
+};
+
+const TimeRule kTimeRules[] = {
+	{"exp", [](std::int64_t now, std::int64_t t) { return now - kAllowedSkewSeconds > t; }, "JWT expired"},
+	{"nbf", [](std::int64_t now, std::int64_t t) { return now + kAllowedSkewSeconds < t; }, "JWT not yet valid"},
+	{"iat", [](std::int64_t now, std::int64_t t) { return now + kAllowedSkewSeconds < t; }, "JWT issued at future"},
+};
 
 std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthSettings &settings,
 									 std::int64_t now)
 {
-	std::int64_t t = 0;
-
-	switch (numeric_claim(claims, "exp", t))
+	for (const TimeRule &rule : kTimeRules)
 	{
-		case Claim::invalid: return jwt_claims_error("The JWT 'exp' claim must be a number");
-		case Claim::number:
-			if (now - kAllowedSkewSeconds > t)
-				return jwt_claims_error("JWT expired");
-			break;
-		case Claim::absent: break;
-	}
-	switch (numeric_claim(claims, "nbf", t))
-	{
-		case Claim::invalid: return jwt_claims_error("The JWT 'nbf' claim must be a number");
-		case Claim::number:
-			if (now + kAllowedSkewSeconds < t)
-				return jwt_claims_error("JWT not yet valid");
-			break;
-		case Claim::absent: break;
-	}
-	switch (numeric_claim(claims, "iat", t))
-	{
-		case Claim::invalid: return jwt_claims_error("The JWT 'iat' claim must be a number");
-		case Claim::number:
-			if (now + kAllowedSkewSeconds < t)
-				return jwt_claims_error("JWT issued at future");
-			break;
-		case Claim::absent: break;
+		auto it = claims.find(rule.claim);
+		if (it == claims.end() || it->is_null())
+			continue;
+		if (!it->is_number())
+			return jwt_claims_error(std::string("The JWT '") + rule.claim + "' claim must be a number");
+		std::int64_t value = it->is_number_float() ? static_cast<std::int64_t>(it->get<double>())
+			: it->get<std::int64_t>();
+		if (rule.violated(now, value))
+			return jwt_claims_error(rule.message);
 	}
 	auto aud = claims.find("aud");
 	if (aud != claims.end() && !aud->is_null())
