@@ -11,12 +11,13 @@ MODULE_big = callboard
 OBJS = \
 	src/call_category.o \
 	src/call_json.o \
+	src/call_row.o \
 	src/callboard.o \
-	src/calls_query.o \
 	src/calls_receiver.o \
 	src/category_functions.o \
 	src/json_format.o \
 	src/output_buffer.o \
+	src/queries.o \
 	src/scheduled_outbound_calls.o
 
 DATA = $(wildcard callboard--*.sql)

@@ -2,73 +2,20 @@
  * calls_receiver.cpp
  *		Rows of the calls query -> the CALL objects and lists of the document.
  *
- * Each column is read as the Datum the executor holds: uuids and timestamps
- * as their binary values, text as bytes (detoasted only when compressed or
- * out of line), and formatted by call_json.cpp.  No output function runs.
+ * Each column is read as the Datum the executor holds (call_row.cpp) and
+ * formatted by call_json.cpp.  No output function runs.
  */
 #include "calls_receiver.hpp"
 
 #include "call_json.hpp"
-#include "calls_query.hpp"
+#include "call_row.hpp"
 #include "pg_guard.hpp"
+#include "queries.hpp"
 
 extern "C" {
 #include "executor/tuptable.h"
-#include "fmgr.h"
 #include "miscadmin.h"
-#include "utils/builtins.h"
 #include "utils/memutils.h"
-#include "utils/timestamp.h"
-#include "utils/uuid.h"
-}
-
-using callboard::CallFields;
-using callboard::TextField;
-using callboard::TimestampField;
-
-static TextField
-text_field(TupleTableSlot *slot, int column)
-{
-	if (slot->tts_isnull[column])
-		return {nullptr, 0};
-
-	struct varlena *value = pg_detoast_datum_packed((struct varlena *)
-													DatumGetPointer(slot->tts_values[column]));
-
-	return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
-}
-
-static const unsigned char *
-uuid_field(TupleTableSlot *slot, int column)
-{
-	if (slot->tts_isnull[column])
-		return nullptr;
-	return DatumGetUUIDP(slot->tts_values[column])->data;
-}
-
-static TimestampField
-timestamp_field(TupleTableSlot *slot, int column)
-{
-	if (slot->tts_isnull[column])
-		return {true, 0};
-	return {false, DatumGetTimestampTz(slot->tts_values[column])};
-}
-
-static void
-report_unprintable_timestamp(TupleTableSlot *slot, const char *column)
-{
-	int			attno = strcmp(column, "created_at") == 0 ? COL_CREATED_AT : COL_STARTED_AT;
-	const char *id = slot->tts_isnull[COL_CALL_ID] ? "(null)" :
-		DatumGetCString(DirectFunctionCall1(uuid_out, slot->tts_values[COL_CALL_ID]));
-	const char *value = DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															slot->tts_values[attno]));
-
-	ereport(ERROR,
-			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-			 errmsg("%s of call %s is out of range for the JSON output", column, id),
-			 errdetail("The value is \"%s\"; the output format (Python's isoformat) holds years 1 to 9999.",
-					   value),
-			 errhint("Correct the row in twilio_calls.")));
 }
 
 static void
@@ -80,20 +27,7 @@ write_row(CallsReceiver *receiver, TupleTableSlot *slot)
 	MemoryContext caller_context = MemoryContextSwitchTo(receiver->row_context);
 
 	slot_getallattrs(slot);
-
-	CallFields	call;
-
-	call.call_id = uuid_field(slot, COL_CALL_ID);
-	call.call_sid = text_field(slot, COL_CALL_SID);
-	call.to_number = text_field(slot, COL_TO_NUMBER);
-	call.customer_name = text_field(slot, COL_CUSTOMER_NAME);
-	call.status = text_field(slot, COL_STATUS);
-	call.agent_id = uuid_field(slot, COL_AGENT_ID);
-	call.agent_name = text_field(slot, COL_AGENT_NAME);
-	call.created_at = timestamp_field(slot, COL_CREATED_AT);
-	call.started_at = timestamp_field(slot, COL_STARTED_AT);
-	call.duration_isnull = slot->tts_isnull[COL_DURATION];
-	call.duration = call.duration_isnull ? 0 : DatumGetInt64(slot->tts_values[COL_DURATION]);
+	callboard::CallFields call = read_call_fields(slot->tts_values, slot->tts_isnull);
 
 	MemoryContextSwitchTo(caller_context);
 
@@ -115,12 +49,7 @@ write_row(CallsReceiver *receiver, TupleTableSlot *slot)
 	else
 		out = callboard::write_call_separator(out);
 
-	const char *bad_column = nullptr;
-
-	out = callboard::write_call(out, call, &bad_column);
-	if (out == nullptr)
-		report_unprintable_timestamp(slot, bad_column);
-
+	out = write_call_row(out, call, slot->tts_values, slot->tts_isnull);
 	output_commit(receiver->out, out);
 	receiver->counts[category]++;
 }

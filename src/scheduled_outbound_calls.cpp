@@ -9,7 +9,7 @@
  */
 #include "call_category.hpp"
 #include "callboard.hpp"
-#include "calls_query.hpp"
+#include "queries.hpp"
 #include "calls_receiver.hpp"
 #include "output_buffer.hpp"
 #include "pg_guard.hpp"
@@ -63,7 +63,10 @@ build_calls_json(FunctionCallInfo fcinfo)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	run_calls_query(fcinfo->flinfo->fn_oid, filter, &receiver.pub);
+	Datum		rank = Int32GetDatum(callboard::category_rank(filter.category));
+	char		rank_null = filter.kind == callboard::Filter::one ? ' ' : 'n';
+
+	run_query(CallboardQuery::calls, fcinfo->flinfo->fn_oid, &rank, &rank_null, &receiver.pub);
 	SPI_finish();
 
 	calls_receiver_finish(&receiver);

@@ -1,0 +1,155 @@
+/*
+ * queries.cpp
+ *		The SQL of callboard's functions, and its plans.
+ *
+ * The tables are unqualified: they are found through the caller's
+ * search_path, as the app's own queries find them.  Everything else is
+ * schema-qualified so that the caller's search_path cannot redirect it: the
+ * casts and operators to pg_catalog, the rank function to the schema the
+ * extension lives in (which need not be on the search_path).
+ *
+ * Each plan is kept for the backend's life.  PostgreSQL's plan cache
+ * re-plans it when the search_path, the tables or the role's row-level
+ * security change; it is prepared again if the extension changes schema.
+ *
+ * Sorting by the rank first delivers the rows in the order of the
+ * document's lists.  The index README recommends, on
+ * (callboard_call_category_rank(status), created_at DESC, id) WHERE
+ * direction = 'outbound', matches these expressions exactly, so with it the
+ * pages are index range scans and the whole document needs no sort.
+ */
+#include "queries.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+}
+
+const Oid	kCallColumnTypes[CALL_COLUMN_COUNT] = {
+	UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	UUIDOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID,
+};
+
+/* %1$s is the quoted schema of callboard_call_category_rank(). */
+#define CALL_ROWS \
+	"SELECT c.id::pg_catalog.uuid," \
+	" c.call_sid::pg_catalog.text," \
+	" c.to_number::pg_catalog.text," \
+	" c.customer_name::pg_catalog.text," \
+	" c.status::pg_catalog.text," \
+	" a.id::pg_catalog.uuid," \
+	" a.name::pg_catalog.text," \
+	" c.created_at::pg_catalog.timestamptz," \
+	" c.started_at::pg_catalog.timestamptz," \
+	" c.duration::pg_catalog.int8" \
+	" FROM twilio_calls c" \
+	" LEFT JOIN hume_agents a ON a.id OPERATOR(pg_catalog.=) c.agent_id" \
+	" WHERE c.direction OPERATOR(pg_catalog.=) 'outbound'"
+
+#define RANK "%1$s.callboard_call_category_rank(c.status)"
+
+struct QueryDef
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[4];
+};
+
+static const QueryDef kQueries[] = {
+	/* calls */
+	{CALL_ROWS " AND ($1 IS NULL OR " RANK " OPERATOR(pg_catalog.=) $1)"
+	 " ORDER BY " RANK ", c.created_at DESC, c.id",
+	 1, {INT4OID}},
+	/* page_first */
+	{CALL_ROWS " AND " RANK " OPERATOR(pg_catalog.=) $1"
+	 " ORDER BY c.created_at DESC, c.id LIMIT $2",
+	 2, {INT4OID, INT8OID}},
+	/* page_next: created_at <= $3 bounds the index scan; the rest skips the ties already sent */
+	{CALL_ROWS " AND " RANK " OPERATOR(pg_catalog.=) $1"
+	 " AND c.created_at OPERATOR(pg_catalog.<=) $3"
+	 " AND (c.created_at OPERATOR(pg_catalog.<) $3 OR c.id OPERATOR(pg_catalog.>) $4)"
+	 " ORDER BY c.created_at DESC, c.id LIMIT $2",
+	 4, {INT4OID, INT8OID, TIMESTAMPTZOID, UUIDOID}},
+	/* summary */
+	{"SELECT " RANK ", pg_catalog.count(*) FROM twilio_calls c"
+	 " WHERE c.direction OPERATOR(pg_catalog.=) 'outbound' GROUP BY 1",
+	 0, {}},
+};
+
+static const int kQueryCount = sizeof(kQueries) / sizeof(kQueries[0]);
+
+struct PreparedQuery
+{
+	SPIPlanPtr	plan;
+	char	   *schema;			/* in TopMemoryContext */
+};
+
+static PreparedQuery prepared[kQueryCount];
+
+static SPIPlanPtr
+prepared_plan(CallboardQuery query, Oid function_oid)
+{
+	const QueryDef &def = kQueries[static_cast<int>(query)];
+	PreparedQuery &slot = prepared[static_cast<int>(query)];
+	char	   *schema = get_namespace_name(get_func_namespace(function_oid));
+
+	if (schema == NULL)
+		elog(ERROR, "schema of function %u not found", function_oid);
+
+	if (slot.plan != NULL && strcmp(slot.schema, schema) == 0)
+		return slot.plan;
+
+	if (slot.plan != NULL)
+	{
+		SPI_freeplan(slot.plan);
+		slot.plan = NULL;
+		pfree(slot.schema);
+		slot.schema = NULL;
+	}
+
+	char	   *sql = psprintf(def.sql, quote_identifier(schema));
+
+	/* A parallel plan is fine: the queries always run to completion. */
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, def.nargs, const_cast<Oid *>(def.argtypes),
+										  CURSOR_OPT_PARALLEL_OK);
+
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+
+	slot.schema = MemoryContextStrdup(TopMemoryContext, schema);
+	slot.plan = plan;
+	return plan;
+}
+
+void
+run_query(CallboardQuery query, Oid function_oid, Datum *values, const char *nulls, DestReceiver *dest)
+{
+	SPIPlanPtr	plan = prepared_plan(query, function_oid);
+	int			nargs = kQueries[static_cast<int>(query)].nargs;
+	ParamListInfo params = makeParamList(nargs);
+	SPIExecuteOptions options;
+
+	for (int i = 0; i < nargs; i++)
+	{
+		params->params[i].ptype = kQueries[static_cast<int>(query)].argtypes[i];
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].isnull = nulls != NULL && nulls[i] == 'n';
+		params->params[i].value = values[i];
+	}
+
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+
+	/* Rows sent to a DestReceiver of ours come back as SPI_OK_UTILITY. */
+	int			rc = SPI_execute_plan_extended(plan, &options);
+
+	if (rc != SPI_OK_UTILITY && rc != SPI_OK_SELECT)
+		elog(ERROR, "callboard query failed: %s", SPI_result_code_string(rc));
+}

@@ -1,0 +1,56 @@
+/*
+ * queries.hpp
+ *		The queries behind callboard's SQL functions, prepared once per backend.
+ *
+ * Every call query returns the same columns (CallColumn), so one row reader
+ * serves the whole document and the pages.
+ */
+#ifndef CALLBOARD_QUERIES_HPP
+#define CALLBOARD_QUERIES_HPP
+
+extern "C" {
+#include "postgres.h"
+
+#include "tcop/dest.h"
+}
+
+/* Result columns of the call queries, in order. */
+enum CallColumn
+{
+	COL_CALL_ID,
+	COL_CALL_SID,
+	COL_TO_NUMBER,
+	COL_CUSTOMER_NAME,
+	COL_STATUS,
+	COL_AGENT_ID,
+	COL_AGENT_NAME,
+	COL_CREATED_AT,
+	COL_STARTED_AT,
+	COL_DURATION,
+	CALL_COLUMN_COUNT
+};
+
+/* The type of each column (the queries cast to exactly these). */
+extern const Oid kCallColumnTypes[CALL_COLUMN_COUNT];
+
+enum class CallboardQuery
+{
+	/* $1 rank or NULL: every outbound call, by rank, newest first, ties by id */
+	calls,
+	/* $1 rank, $2 limit: the newest calls of one category */
+	page_first,
+	/* $1 rank, $2 limit, $3 created_at, $4 id: the calls after that one */
+	page_next,
+	/* (rank, count) of the outbound calls, for each rank that has any */
+	summary,
+};
+
+/*
+ * Runs `query` inside the caller's SPI connection, read-only (so in the
+ * caller's snapshot).  Rows go to `dest`, or to SPI_tuptable when dest is
+ * NULL.  `function_oid` is the calling callboard function, whose schema
+ * names the helpers the queries call.  Parameters as for SPI_execute_plan.
+ */
+void		run_query(CallboardQuery query, Oid function_oid, Datum *values, const char *nulls, DestReceiver *dest);
+
+#endif
