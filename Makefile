@@ -5,7 +5,7 @@
 #   make installcheck             pg_regress and isolation tests, on a running server
 
 EXTENSION = callboard
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 MODULE_big = callboard
 OBJS = \
@@ -17,14 +17,17 @@ OBJS = \
 	src/category_functions.o \
 	src/json_format.o \
 	src/output_buffer.o \
+	src/page_cursor.o \
+	src/page_function.o \
 	src/queries.o \
-	src/scheduled_outbound_calls.o
+	src/scheduled_outbound_calls.o \
+	src/summary_function.o
 
 DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors
+REGRESS = install category calls formatting filter errors bounded views upgrade
 ISOLATION = concurrent_updates
 ISOLATION_OPTS = --load-extension=plpgsql
 

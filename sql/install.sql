@@ -16,16 +16,21 @@ SELECT p.oid::regprocedure AS function, p.prorettype::regtype AS returns,
 FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'callboard')
   AND d.classid = 'pg_proc'::regclass
-ORDER BY 1::text;
+ORDER BY p.oid::regprocedure::text;
 
 -- The argument defaults to NULL.
 SELECT pg_get_function_arguments('scheduled_outbound_calls'::regproc);
 
--- Nothing else: no tables, views, types or indexes of callboard's own.
-SELECT count(*) AS other_objects
+-- Besides functions, only the two BI views: no tables, types or indexes.
+SELECT pg_describe_object(classid, objid, 0) AS other_objects
 FROM pg_depend
 WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'callboard')
-  AND deptype = 'e' AND classid <> 'pg_proc'::regclass;
+  AND deptype = 'e' AND classid <> 'pg_proc'::regclass
+ORDER BY 1;
+
+-- The views run with the caller's rights.
+SELECT relname, reloptions FROM pg_class
+WHERE relname IN ('callboard_outbound_calls', 'callboard_call_summary') ORDER BY relname;
 
 -- The output limit's default and ceiling are PostgreSQL's 1GB value limit.
 SHOW callboard.max_output_bytes;

@@ -5,6 +5,7 @@
 #include "call_json.hpp"
 
 #include "json_format.hpp"
+#include "page_cursor.hpp"
 
 #include "cpp_only.hpp"
 
@@ -40,6 +41,30 @@ write_timestamp(char *out, const TimestampField &field) noexcept
 	if (field.isnull)
 		return write_literal(out, "null");
 	return write_json_timestamp(out, field.pg_usecs);
+}
+
+char *
+write_name(char *out, Category category) noexcept
+{
+	for (const char *name = category_name(category); *name; name++)
+		*out++ = *name;
+	return out;
+}
+
+/* "summary":{"total_pending":N,...} */
+char *
+write_summary(char *out, const std::int64_t counts[kCategoryCount]) noexcept
+{
+	out = write_literal(out, "\"summary\":{\"total_pending\":");
+	out = write_json_int(out, counts[0]);
+	out = write_literal(out, ",\"total_active\":");
+	out = write_json_int(out, counts[1]);
+	out = write_literal(out, ",\"total_completed\":");
+	out = write_json_int(out, counts[2]);
+	out = write_literal(out, ",\"total_failed\":");
+	out = write_json_int(out, counts[3]);
+	*out++ = '}';
+	return out;
 }
 
 /* Every key, brace, colon and comma of one CALL object. */
@@ -128,8 +153,7 @@ write_advance_to_category(char *out, int open, int next) noexcept
 			if (category + 1 > 0)
 				*out++ = ',';
 			*out++ = '"';
-			for (const char *name = category_name(static_cast<Category>(category + 1)); *name; name++)
-				*out++ = *name;
+			out = write_name(out, static_cast<Category>(category + 1));
 			out = write_literal(out, "\":[");
 		}
 	}
@@ -139,15 +163,44 @@ write_advance_to_category(char *out, int open, int next) noexcept
 char *
 write_document_end(char *out, const std::int64_t counts[kCategoryCount]) noexcept
 {
-	out = write_literal(out, "},\"summary\":{\"total_pending\":");
-	out = write_json_int(out, counts[0]);
-	out = write_literal(out, ",\"total_active\":");
-	out = write_json_int(out, counts[1]);
-	out = write_literal(out, ",\"total_completed\":");
-	out = write_json_int(out, counts[2]);
-	out = write_literal(out, ",\"total_failed\":");
-	out = write_json_int(out, counts[3]);
-	return write_literal(out, "}}");
+	out = write_literal(out, "},");
+	out = write_summary(out, counts);
+	*out++ = '}';
+	return out;
+}
+
+char *
+write_summary_document(char *out, const std::int64_t counts[kCategoryCount]) noexcept
+{
+	out = write_literal(out, "{\"success\":true,");
+	out = write_summary(out, counts);
+	*out++ = '}';
+	return out;
+}
+
+char *
+write_page_start(char *out, Category category) noexcept
+{
+	out = write_literal(out, "{\"success\":true,\"category\":\"");
+	out = write_name(out, category);
+	return write_literal(out, "\",\"calls\":[");
+}
+
+char *
+write_page_end(char *out, const char *cursor) noexcept
+{
+	out = write_literal(out, "],\"next_cursor\":");
+	if (cursor == nullptr)
+		out = write_literal(out, "null");
+	else
+	{
+		*out++ = '"';
+		for (std::size_t i = 0; i < kPageCursorLen; i++)
+			*out++ = cursor[i];
+		*out++ = '"';
+	}
+	*out++ = '}';
+	return out;
 }
 
 }								/* namespace callboard */

@@ -82,6 +82,21 @@ write_call_separator(char *out) noexcept
 constexpr std::size_t kDocumentEndMaxLen = 160;
 char	   *write_document_end(char *out, const std::int64_t counts[kCategoryCount]) noexcept;
 
+/* scheduled_outbound_calls_summary(): {"success":true,"summary":{...}} */
+constexpr std::size_t kSummaryDocumentMaxLen = 200;
+char	   *write_summary_document(char *out, const std::int64_t counts[kCategoryCount]) noexcept;
+
+/*
+ * scheduled_outbound_calls_page(): {"success":true,"category":"...","calls":[
+ * then the calls, comma-separated, then ],"next_cursor":"..."} (or null).
+ */
+constexpr std::size_t kPageStartMaxLen = 64;
+char	   *write_page_start(char *out, Category category) noexcept;
+
+constexpr std::size_t kPageEndMaxLen = 80;
+/* `cursor`: kPageCursorLen characters, or nullptr for the last page. */
+char	   *write_page_end(char *out, const char *cursor) noexcept;
+
 }								/* namespace callboard */
 
 #endif

@@ -2,6 +2,7 @@
  * category_functions.cpp
  *		callboard_call_category(status text) RETURNS text
  *		callboard_call_category_rank(status text) RETURNS integer
+ *		callboard_categories() RETURNS TABLE (category_rank integer, category text)
  *
  * The mapping of call_category.hpp for SQL: views and BI queries group with
  * the very code scheduled_outbound_calls() uses.  The rank (1 pending ..
@@ -12,10 +13,13 @@
 
 extern "C" {
 #include "fmgr.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
+#include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(callboard_call_category);
 PG_FUNCTION_INFO_V1(callboard_call_category_rank);
+PG_FUNCTION_INFO_V1(callboard_categories);
 }
 
 /* Not STRICT: a NULL status is "any other value", hence failed. */
@@ -50,4 +54,27 @@ callboard_call_category_rank(PG_FUNCTION_ARGS)
 		result = Int32GetDatum(callboard::category_rank(category_argument(fcinfo)));
 	});
 	PG_RETURN_DATUM(result);
+}
+
+/* The four categories in output order, for views that must show all of them. */
+extern "C" Datum
+callboard_categories(PG_FUNCTION_ARGS)
+{
+	callboard::guard("callboard_categories", [&] {
+		InitMaterializedSRF(fcinfo, 0);
+		ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+		for (int i = 0; i < callboard::kCategoryCount; i++)
+		{
+			callboard::Category category = static_cast<callboard::Category>(i);
+			Datum		values[2] = {
+				Int32GetDatum(callboard::category_rank(category)),
+				CStringGetTextDatum(callboard::category_name(category)),
+			};
+			bool		nulls[2] = {false, false};
+
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	});
+	return (Datum) 0;
 }

@@ -1,6 +1,6 @@
 -- Installing into a dedicated schema, moving, dropping: what a DBA does.
 BEGIN;
-SELECT plan(12);
+SELECT plan(14);
 
 INSERT INTO twilio_calls (id, call_sid, from_number, to_number, direction, status, duration,
                           created_at, updated_at)
@@ -28,6 +28,10 @@ ALTER EXTENSION callboard SET SCHEMA dashboard;
 SELECT is((dashboard.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
           'after ALTER EXTENSION SET SCHEMA the same backend still answers');
 SELECT is(dashboard.callboard_call_category('queued'), 'pending', 'the mapping moved along');
+SELECT is((SELECT total FROM dashboard.callboard_call_summary WHERE category = 'pending'), 1::bigint,
+          'the views moved along and still work');
+SELECT is((dashboard.scheduled_outbound_calls_page('pending', 10) -> 'calls' -> 0 ->> 'call_sid'), 'CA1',
+          'so do the pages, in the same backend');
 SELECT hasnt_function('api', 'scheduled_outbound_calls', ARRAY['text'], 'nothing is left in api');
 
 -- DROP EXTENSION leaves the app's tables and rows alone.

@@ -1,7 +1,7 @@
 -- scheduled_outbound_calls() runs with the caller's rights: table privileges
 -- and row-level security decide what it may read.
 BEGIN;
-SELECT plan(9);
+SELECT plan(13);
 
 CREATE EXTENSION callboard;
 SELECT min(id) AS first_user FROM auth_user \gset
@@ -25,6 +25,7 @@ CREATE ROLE callboard_tap_calls_only;
 CREATE ROLE callboard_tap_dispatcher;
 GRANT SELECT ON twilio_calls TO callboard_tap_calls_only;
 GRANT SELECT ON twilio_calls, hume_agents TO callboard_tap_dispatcher;
+GRANT SELECT ON callboard_outbound_calls, callboard_call_summary TO callboard_tap_calls_only, callboard_tap_dispatcher;
 
 SELECT ok(has_function_privilege('callboard_tap_nobody', 'scheduled_outbound_calls(text)', 'EXECUTE'),
           'anyone may execute the function: the tables guard the data');
@@ -69,6 +70,19 @@ SELECT set_config('request.jwt.claims',
 SELECT is((scheduled_outbound_calls() -> 'summary')::text,
           '{"total_pending":0,"total_active":2,"total_completed":0,"total_failed":2}',
           'the same session with other claims sees the other calls (the plan is not stale)');
+-- The BI views and the bounded API run with the caller's rights too.
+SELECT results_eq('SELECT category, total FROM callboard_call_summary',
+                  $$VALUES ('pending', 0::bigint), ('active', 2), ('completed', 0), ('failed', 2)$$,
+                  'the summary view sees through the same policy');
+SELECT is((SELECT count(*)::int FROM callboard_outbound_calls), 4, '...and so does the calls view');
+SELECT is((scheduled_outbound_calls_summary() -> 'summary')::text,
+          '{"total_pending":0,"total_active":2,"total_completed":0,"total_failed":2}',
+          '...and the summary function');
+RESET ROLE;
+SET LOCAL ROLE callboard_tap_calls_only;
+SELECT throws_ok('SELECT * FROM callboard_outbound_calls', '42501',
+                 'permission denied for table hume_agents',
+                 'the calls view needs SELECT on the tables, not only on the view');
 RESET ROLE;
 
 -- The table owner is not subject to the policy.

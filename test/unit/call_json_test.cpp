@@ -143,3 +143,27 @@ TEST(DocumentFrame, SummaryInOrder)
 			  "},\"summary\":{\"total_pending\":5,\"total_active\":2,"
 			  "\"total_completed\":9223372036854775807,\"total_failed\":3}}");
 }
+
+TEST(DocumentFrame, SummaryDocument)
+{
+	char buf[callboard::kSummaryDocumentMaxLen];
+	const std::int64_t counts[4] = {1, 0, 22, 333};
+	char *end = callboard::write_summary_document(buf, counts);
+	EXPECT_EQ(std::string(buf, end),
+			  "{\"success\":true,\"summary\":{\"total_pending\":1,\"total_active\":0,"
+			  "\"total_completed\":22,\"total_failed\":333}}");
+}
+
+TEST(DocumentFrame, PageFrame)
+{
+	char buf[256];
+	char *out = callboard::write_page_start(buf, callboard::Category::completed);
+	out = callboard::write_page_end(out, nullptr);
+	EXPECT_EQ(std::string(buf, out),
+			  "{\"success\":true,\"category\":\"completed\",\"calls\":[],\"next_cursor\":null}");
+	std::string cursor(52, 'a');
+	out = callboard::write_page_start(buf, callboard::Category::pending);
+	out = callboard::write_page_end(out, cursor.c_str());
+	EXPECT_EQ(std::string(buf, out),
+			  "{\"success\":true,\"category\":\"pending\",\"calls\":[],\"next_cursor\":\"" + cursor + "\"}");
+}

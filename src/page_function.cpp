@@ -1,0 +1,195 @@
+/*
+ * page_function.cpp
+ *		scheduled_outbound_calls_page(category text, page_size integer DEFAULT 50,
+ *									  cursor text DEFAULT NULL) RETURNS json
+ *
+ * One category's newest calls, a page at a time:
+ *   {"success":true,"category":"pending","calls":[CALL,...],"next_cursor":"..."}
+ * next_cursor is null on the last page.  The cursor names the last call sent
+ * (keyset pagination), so pages neither skip nor repeat calls when new ones
+ * arrive, and every page costs the same: with the recommended index, a range
+ * scan of page_size + 1 entries.
+ */
+#include "call_category.hpp"
+#include "call_json.hpp"
+#include "call_row.hpp"
+#include "callboard.hpp"
+#include "output_buffer.hpp"
+#include "page_cursor.hpp"
+#include "pg_guard.hpp"
+#include "queries.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+PG_FUNCTION_INFO_V1(scheduled_outbound_calls_page);
+}
+
+static const int kMaxPageSize = 1000;
+static const int kQuotedValueMaxBytes = 64;
+
+static const char *const kCategoryHint =
+	"Valid categories are pending, in_progress, active, completed and failed.";
+
+static callboard::Category
+category_argument(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("category must not be NULL"),
+				 errhint("%s", kCategoryHint)));
+
+	text	   *arg = PG_GETARG_TEXT_PP(0);
+	const char *value = VARDATA_ANY(arg);
+	int			len = VARSIZE_ANY_EXHDR(arg);
+	callboard::Filter filter = callboard::parse_filter(value, len);
+
+	if (filter.kind != callboard::Filter::one)
+	{
+		int			shown = pg_mbcliplen(value, len, kQuotedValueMaxBytes);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid category \"%.*s%s\"", shown, value, shown < len ? "..." : ""),
+				 errhint("%s", kCategoryHint)));
+	}
+	return filter.category;
+}
+
+static int
+page_size_argument(FunctionCallInfo fcinfo)
+{
+	int			size = PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1);
+
+	if (PG_ARGISNULL(1) || size < 1 || size > kMaxPageSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("page_size must be between 1 and %d", kMaxPageSize),
+				 PG_ARGISNULL(1) ? 0 : errdetail("The value was %d.", size)));
+	return size;
+}
+
+/* False for the first page (no cursor). */
+static bool
+cursor_argument(FunctionCallInfo fcinfo, callboard::Category category, callboard::PageCursor *cursor)
+{
+	if (PG_ARGISNULL(2) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(2)) == 0)
+		return false;
+
+	text	   *arg = PG_GETARG_TEXT_PP(2);
+
+	if (!callboard::decode_page_cursor(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), cursor))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid page cursor"),
+				 errhint("Pass the next_cursor of the previous page as it was returned, or NULL for the first page.")));
+	if (cursor->rank != callboard::category_rank(category))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("page cursor belongs to category \"%s\", not \"%s\"",
+						callboard::category_name(static_cast<callboard::Category>(cursor->rank - 1)),
+						callboard::category_name(category))));
+	return true;
+}
+
+static Datum
+build_page_json(FunctionCallInfo fcinfo)
+{
+	callboard::Category category = category_argument(fcinfo);
+	int			page_size = page_size_argument(fcinfo);
+	callboard::PageCursor after = {};
+	bool		has_cursor = cursor_argument(fcinfo, category, &after);
+	OutputBuffer out;
+
+	/* In the caller's memory context, so the result outlives SPI_finish(). */
+	output_init(&out, callboard_output_limit());
+	char	   *start = output_reserve(&out, callboard::kPageStartMaxLen);
+
+	output_commit(&out, callboard::write_page_start(start, category));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	/* One row more than the page tells whether there is a next page. */
+	pg_uuid_t	after_id;
+	Datum		args[4] = {
+		Int32GetDatum(callboard::category_rank(category)),
+		Int64GetDatum(page_size + 1),
+		TimestampTzGetDatum(after.created_at),
+		UUIDPGetDatum(&after_id),
+	};
+
+	if (has_cursor)
+	{
+		memcpy(after_id.data, after.id, sizeof(after_id.data));
+		run_query(CallboardQuery::page_next, fcinfo->flinfo->fn_oid, args, NULL, NULL);
+	}
+	else
+		run_query(CallboardQuery::page_first, fcinfo->flinfo->fn_oid, args, NULL, NULL);
+
+	uint64		sent = Min(SPI_processed, (uint64) page_size);
+	Datum		values[CALL_COLUMN_COUNT];
+	bool		isnull[CALL_COLUMN_COUNT];
+
+	for (uint64 row = 0; row < sent; row++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		heap_deform_tuple(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, values, isnull);
+
+		callboard::CallFields call = read_call_fields(values, isnull);
+		char	   *p = output_reserve(&out, 1 + callboard::call_max_len(call));
+
+		if (row > 0)
+			p = callboard::write_call_separator(p);
+		output_commit(&out, write_call_row(p, call, values, isnull));
+	}
+
+	/* values/isnull still hold the last call sent. */
+	char		next[callboard::kPageCursorLen];
+	bool		more = SPI_processed > (uint64) page_size;
+
+	if (more)
+	{
+		if (isnull[COL_CREATED_AT] || isnull[COL_CALL_ID])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("a call with a NULL created_at or id cannot end a page")));
+		callboard::PageCursor cursor;
+
+		cursor.rank = callboard::category_rank(category);
+		cursor.created_at = DatumGetTimestampTz(values[COL_CREATED_AT]);
+		memcpy(cursor.id, DatumGetUUIDP(values[COL_CALL_ID])->data, sizeof(cursor.id));
+		callboard::encode_page_cursor(cursor, next);
+	}
+	char	   *end = output_reserve(&out, callboard::kPageEndMaxLen);
+
+	output_commit(&out, callboard::write_page_end(end, more ? next : nullptr));
+	SPI_finish();
+
+	if (output_over_limit(&out))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("scheduled_outbound_calls_page() output would be %zu bytes, over the limit of %zu bytes",
+						out.total, out.limit),
+				 errhint("Ask for a smaller page_size, or raise callboard.max_output_bytes.")));
+	return output_finish(&out);
+}
+
+extern "C" Datum
+scheduled_outbound_calls_page(PG_FUNCTION_ARGS)
+{
+	Datum		result = (Datum) 0;
+
+	callboard::guard("scheduled_outbound_calls_page", [&] {
+		result = build_page_json(fcinfo);
+	});
+	PG_RETURN_DATUM(result);
+}
