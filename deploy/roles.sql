@@ -45,8 +45,14 @@ GRANT web_anon, dashboard_user, callboard_login TO authenticator;
 
 GRANT USAGE ON SCHEMA :"api_schema" TO web_anon, dashboard_user;
 GRANT EXECUTE ON FUNCTION :"api_schema".scheduled_outbound_calls(text) TO web_anon, dashboard_user;
-GRANT EXECUTE ON FUNCTION :"api_schema".callboard_call_category(text),
-                          :"api_schema".callboard_call_category_rank(text) TO web_anon, dashboard_user;
+GRANT EXECUTE ON FUNCTION :"api_schema".scheduled_outbound_calls_summary(),
+                          :"api_schema".scheduled_outbound_calls_page(text, integer, text),
+                          :"api_schema".callboard_call_category(text),
+                          :"api_schema".callboard_call_category_rank(text),
+                          :"api_schema".callboard_categories() TO web_anon, dashboard_user;
+-- The BI views read the tables with the caller's rights (security_invoker).
+GRANT SELECT ON :"api_schema".callboard_outbound_calls, :"api_schema".callboard_call_summary
+  TO dashboard_user;
 
 GRANT USAGE ON SCHEMA :"app_schema" TO dashboard_user, callboard_login;
 GRANT SELECT ON :"app_schema".twilio_calls, :"app_schema".hume_agents TO dashboard_user;

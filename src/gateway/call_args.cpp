@@ -1,6 +1,6 @@
 /*
  * call_args.cpp
- *		Query parameters and JSON bodies -> the status argument.
+ *		Query parameters and JSON bodies -> named arguments -> parameterized SQL.
  */
 #include "call_args.hpp"
 
@@ -20,53 +20,141 @@ std::optional<std::string> last_value(const QueryParams &params, const std::stri
 	return std::prev(range.second)->second;
 }
 
-}								/* namespace */
-
-CallArgs
-legacy_args(const QueryParams &params)
+const RpcParam *find_param(const RpcFunction &function, const std::string &name)
 {
-	return CallArgs{last_value(params, "status")};
+	for (const RpcParam &p : function.params)
+		if (name == p.name)
+			return &p;
+	return nullptr;
 }
 
-std::variant<CallArgs, ApiError>
-rpc_query_args(const QueryParams &params, const FunctionName &function)
+/*
+ * PGRST202 unless every name is a parameter of the function and every
+ * required parameter is named: PostgREST finds no function otherwise.
+ */
+std::optional<ApiError> check_names(const std::set<std::string> &names, const std::string &schema,
+									const RpcFunction &function, bool json_body)
+{
+	bool		matches = true;
+	for (const std::string &name : names)
+		matches = matches && find_param(function, name) != nullptr;
+	for (const RpcParam &p : function.params)
+		matches = matches && (!p.required || names.count(p.name) > 0);
+	if (!matches)
+		return no_rpc(schema, function.name, {names.begin(), names.end()}, json_body,
+					  function.signature());
+	return std::nullopt;
+}
+
+}								/* namespace */
+
+std::string
+RpcFunction::signature() const
+{
+	std::string s = std::string(name) + "(";
+	for (std::size_t i = 0; i < params.size(); i++)
+		s += (i ? ", " : "") + std::string(params[i].name);
+	return s + ")";
+}
+
+const std::vector<RpcFunction> &
+rpc_functions()
+{
+	static const std::vector<RpcFunction> functions = {
+		{"scheduled_outbound_calls", {{"status", "text", false}}},
+		{"scheduled_outbound_calls_summary", {}},
+		{"scheduled_outbound_calls_page",
+		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}},
+	};
+	return functions;
+}
+
+const RpcFunction *
+find_rpc_function(const std::string &name)
+{
+	for (const RpcFunction &f : rpc_functions())
+		if (name == f.name)
+			return &f;
+	return nullptr;
+}
+
+RpcArgs
+legacy_args(const QueryParams &params)
+{
+	const RpcFunction &calls = rpc_functions().front();
+	RpcArgs		args;
+	if (auto status = last_value(params, "status"))
+		args.emplace_back(&calls.params.front(), status);
+	return args;
+}
+
+std::variant<RpcArgs, ApiError>
+rpc_query_args(const QueryParams &params, const std::string &schema, const RpcFunction &function)
 {
 	std::set<std::string> names;
 	for (const auto &p : params)
 		names.insert(p.first);
-	for (const std::string &name : names)
-		if (name != "status")
-			return no_rpc(function.schema, function.name, {names.begin(), names.end()}, false,
-						  function.signature());
-	return CallArgs{last_value(params, "status")};
+	if (auto error = check_names(names, schema, function, false))
+		return *error;
+
+	RpcArgs		args;
+	for (const RpcParam &p : function.params)
+		if (auto value = last_value(params, p.name))
+			args.emplace_back(&p, value);
+	return args;
 }
 
-std::variant<CallArgs, ApiError>
-rpc_body_args(const std::string &body, const FunctionName &function)
+std::variant<RpcArgs, ApiError>
+rpc_body_args(const std::string &body, const std::string &schema, const RpcFunction &function)
 {
 	/* No body at all calls the function with its defaults. */
 	if (body.find_first_not_of(" \t\r\n") == std::string::npos)
-		return CallArgs{};
+		return RpcArgs{};
 
-	nlohmann::json args = nlohmann::json::parse(body, nullptr, false);
-	if (args.is_discarded())
+	nlohmann::json object = nlohmann::json::parse(body, nullptr, false);
+	if (object.is_discarded())
 		return invalid_body("Empty or invalid json");
-	if (!args.is_object())
+	if (!object.is_object())
 		return invalid_body("The request body must be a JSON object of the function's arguments");
 
 	std::set<std::string> names;
-	for (auto it = args.begin(); it != args.end(); ++it)
+	for (auto it = object.begin(); it != object.end(); ++it)
 		names.insert(it.key());
-	for (const std::string &name : names)
-		if (name != "status")
-			return no_rpc(function.schema, function.name, {names.begin(), names.end()}, true,
-						  function.signature());
+	if (auto error = check_names(names, schema, function, true))
+		return *error;
 
-	auto status = args.find("status");
-	if (status == args.end() || status->is_null())
-		return CallArgs{};
-	/* PostgreSQL reads a JSON argument as text: 1 becomes '1'. */
-	return CallArgs{status->is_string() ? status->get<std::string>() : status->dump()};
+	RpcArgs		args;
+	for (const RpcParam &p : function.params)
+	{
+		auto it = object.find(p.name);
+		if (it == object.end())
+			continue;
+		/* PostgreSQL reads a JSON argument as text: 1 becomes '1'. */
+		if (it->is_null())
+			args.emplace_back(&p, std::nullopt);
+		else
+			args.emplace_back(&p, it->is_string() ? it->get<std::string>() : it->dump());
+	}
+	return args;
+}
+
+std::string
+rpc_sql(const std::string &quoted_schema, const RpcFunction &function, const RpcArgs &args)
+{
+	std::string sql = "SELECT " + quoted_schema + "." + function.name + "(";
+	for (std::size_t i = 0; i < args.size(); i++)
+		sql += std::string(i ? ", " : "") + args[i].first->name + " => $" + std::to_string(i + 1) +
+			"::" + args[i].first->sql_type;
+	return sql + ")";
+}
+
+std::vector<std::optional<std::string>>
+rpc_values(const RpcArgs &args)
+{
+	std::vector<std::optional<std::string>> values;
+	for (const auto &a : args)
+		values.push_back(a.second);
+	return values;
 }
 
 }								/* namespace gateway */

@@ -1,15 +1,15 @@
 /*
  * call_args.hpp
- *		The `status` argument of scheduled_outbound_calls, from a request.
+ *		The functions the gateway serves, and their arguments from a request.
  *
- * Three ways in, one meaning:
+ * Three ways in:
  *   - the legacy Django path: ?status=...; other parameters are ignored, as
  *     Django's request.GET.get('status') ignores them;
- *   - GET /rpc: query parameters are the function's arguments, as in
- *     PostgREST, so any name but "status" is PGRST202;
- *   - POST /rpc: a JSON object of arguments, likewise.
- * A repeated parameter takes its last value (Django's QueryDict.get).
- * Absent means SQL NULL, the function's default.
+ *   - GET /rpc/<function>: query parameters are the function's arguments, as
+ *     in PostgREST, so any other name is PGRST202;
+ *   - POST /rpc/<function>: a JSON object of arguments, likewise.
+ * A repeated parameter takes its last value (Django's QueryDict.get).  An
+ * argument not given takes the function's default; JSON null is SQL NULL.
  */
 #ifndef CALLBOARD_GATEWAY_CALL_ARGS_HPP
 #define CALLBOARD_GATEWAY_CALL_ARGS_HPP
@@ -17,33 +17,58 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "api_error.hpp"
 
 namespace gateway {
 
-struct CallArgs
+struct RpcParam
 {
-	std::optional<std::string> status;	/* nullopt: NULL */
+	const char *name;
+	const char *sql_type;		/* the value is sent as text and cast to this */
+	bool		required;		/* no default: a call without it is PGRST202 */
 };
 
-/* Where the function lives, for PGRST202's message. */
-struct FunctionName
+/* A callboard function as /rpc serves it. */
+struct RpcFunction
 {
-	std::string schema;
-	std::string name;
+	const char *name;
+	std::vector<RpcParam> params;
 
-	std::string signature() const { return name + "(status)"; }
+	/* "name(a, b)", for PGRST202's hint. */
+	std::string signature() const;
 };
+
+/* scheduled_outbound_calls, scheduled_outbound_calls_summary, scheduled_outbound_calls_page. */
+const std::vector<RpcFunction> &rpc_functions();
+const RpcFunction *find_rpc_function(const std::string &name);
+
+/* The arguments given, in the function's parameter order; nullopt is NULL. */
+using RpcArgs = std::vector<std::pair<const RpcParam *, std::optional<std::string>>>;
 
 using QueryParams = std::multimap<std::string, std::string>;
 
-CallArgs	legacy_args(const QueryParams &params);
+/* The legacy path's status (scheduled_outbound_calls). */
+RpcArgs		legacy_args(const QueryParams &params);
 
-std::variant<CallArgs, ApiError> rpc_query_args(const QueryParams &params, const FunctionName &function);
+std::variant<RpcArgs, ApiError> rpc_query_args(const QueryParams &params, const std::string &schema,
+											   const RpcFunction &function);
 
-std::variant<CallArgs, ApiError> rpc_body_args(const std::string &body, const FunctionName &function);
+std::variant<RpcArgs, ApiError> rpc_body_args(const std::string &body, const std::string &schema,
+											  const RpcFunction &function);
+
+/*
+ * SELECT "schema"."function"(a => $1::type, ...) for the arguments given,
+ * in named notation so the others take their defaults.  Built from the
+ * function table only: no request text is ever part of it.
+ */
+std::string rpc_sql(const std::string &quoted_schema, const RpcFunction &function, const RpcArgs &args);
+
+/* The values for rpc_sql's parameters, in order. */
+std::vector<std::optional<std::string>> rpc_values(const RpcArgs &args);
 
 }								/* namespace gateway */
 

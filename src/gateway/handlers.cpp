@@ -5,6 +5,7 @@
 #include "handlers.hpp"
 
 #include <ctime>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -86,6 +87,23 @@ std::variant<nlohmann::json, Reply> string_fields(const Request &request,
 	return body;
 }
 
+/* The argument names a request gives, for PostgREST's answer to an unknown function. */
+std::vector<std::string> argument_names(const Request &request)
+{
+	std::set<std::string> names;
+	if (request.method == "POST")
+	{
+		nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+		if (body.is_object())
+			for (auto it = body.begin(); it != body.end(); ++it)
+				names.insert(it.key());
+	}
+	else
+		for (const auto &p : request.params)
+			names.insert(p.first);
+	return {names.begin(), names.end()};
+}
+
 const char *const kLoginSql =
 	"SELECT id, password, is_active FROM auth_user WHERE email = $1 ORDER BY id";
 const char *const kActiveUserSql =
@@ -108,11 +126,11 @@ Handlers::Handlers(const Config &config)
 	: config_(config),
 	  pool_(config.db_uri, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
 	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
-	  function_{config.db_schemas.front(), "scheduled_outbound_calls"},
+	  schema_(config.db_schemas.front()),
+	  quoted_schema_(quote_ident(schema_)),
 	  search_path_(search_path_for(config)),
 	  /* "none" is SET ROLE NONE: the connecting role itself. */
-	  login_role_(config.callboard_login_role.value_or("none")),
-	  calls_sql_("SELECT " + quote_ident(config.db_schemas.front()) + ".scheduled_outbound_calls($1)")
+	  login_role_(config.callboard_login_role.value_or("none"))
 {
 }
 
@@ -154,24 +172,42 @@ Handlers::run(const RequestSettings &settings, const std::string &sql,
 }
 
 Reply
-Handlers::calls(const Request &request, CallsRoute route)
+Handlers::legacy(const Request &request)
 {
-	auto auth = authenticate(request.authorization, auth_, now_seconds(),
-							 /* the Django endpoint was IsAuthenticated */
-							 route != CallsRoute::legacy);
+	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
+	auto auth = authenticate(request.authorization, auth_, now_seconds(), false);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		return error_reply(*error);
-	const Auth &who = std::get<Auth>(auth);
+	return call(request, rpc_functions().front(), legacy_args(request.params), std::get<Auth>(auth));
+}
 
-	std::variant<CallArgs, ApiError> args =
-		route == CallsRoute::legacy ? legacy_args(request.params)
-		: route == CallsRoute::rpc_get ? rpc_query_args(request.params, function_)
-		: rpc_body_args(request.body, function_);
-	if (auto *error = std::get_if<ApiError>(&args))
+Reply
+Handlers::rpc(const Request &request, const std::string &name)
+{
+	auto auth = authenticate(request.authorization, auth_, now_seconds(), true);
+	if (auto *error = std::get_if<ApiError>(&auth))
 		return error_reply(*error);
 
-	DbOutcome	outcome = run(settings_for(request, who.role, who.claims.dump()), calls_sql_,
-							  {std::get<CallArgs>(args).status}, who.authed);
+	const RpcFunction *function = find_rpc_function(name);
+	if (function == nullptr)
+		return error_reply(no_rpc(schema_, name, argument_names(request), request.method == "POST",
+								  rpc_functions().front().signature()));
+	return call(request, *function,
+				request.method == "POST" ? rpc_body_args(request.body, schema_, *function)
+				: rpc_query_args(request.params, schema_, *function),
+				std::get<Auth>(auth));
+}
+
+Reply
+Handlers::call(const Request &request, const RpcFunction &function,
+			   const std::variant<RpcArgs, ApiError> &args, const Auth &who)
+{
+	if (auto *error = std::get_if<ApiError>(&args))
+		return error_reply(*error);
+	const RpcArgs &given = std::get<RpcArgs>(args);
+
+	DbOutcome	outcome = run(settings_for(request, who.role, who.claims.dump()),
+							  rpc_sql(quoted_schema_, function, given), rpc_values(given), who.authed);
 	if (outcome.error)
 	{
 		Reply		reply = error_reply(*outcome.error);

@@ -47,10 +47,11 @@ class Handlers
 public:
 	explicit Handlers(const Config &config);
 
-	enum class CallsRoute { legacy, rpc_get, rpc_post };
+	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
+	Reply		legacy(const Request &request);
 
-	/* scheduled_outbound_calls through any of its three routes. */
-	Reply		calls(const Request &request, CallsRoute route);
+	/* GET or POST /rpc/<name>: any of rpc_functions(), else PGRST202. */
+	Reply		rpc(const Request &request, const std::string &name);
 
 	/* POST /api/accounts/login/ and /api/accounts/token/refresh/. */
 	Reply		login(const Request &request);
@@ -60,9 +61,9 @@ public:
 	Reply		live();
 	Reply		ready();
 
-	const FunctionName &function() const { return function_; }
-
 private:
+	Reply		call(const Request &request, const RpcFunction &function,
+					 const std::variant<RpcArgs, ApiError> &args, const Auth &who);
 	/* Runs the request's transaction, retrying once on a broken pooled connection. */
 	DbOutcome	run(const RequestSettings &settings, const std::string &sql,
 					const std::vector<std::optional<std::string>> &params, bool authed);
@@ -72,10 +73,10 @@ private:
 	const Config &config_;
 	DbPool		pool_;
 	AuthSettings auth_;
-	FunctionName function_;
+	std::string schema_;		/* db-schemas' first: where the functions are */
+	std::string quoted_schema_;
 	std::string search_path_;
 	std::string login_role_;
-	std::string calls_sql_;
 };
 
 }								/* namespace gateway */

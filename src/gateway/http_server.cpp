@@ -4,8 +4,8 @@
  *
  * Routes:
  *   GET  /api/hume-twilio/dashboard/outbound/scheduled/   the Django path (token required)
- *   GET  /rpc/scheduled_outbound_calls?status=...         as PostgREST serves it
- *   POST /rpc/scheduled_outbound_calls  {"status": ...}
+ *   GET  /rpc/<function>?arg=...                          as PostgREST serves callboard's
+ *   POST /rpc/<function>  {"arg": ...}                    functions (call_args.cpp)
  *   POST /api/accounts/login/, /api/accounts/token/refresh/
  *   GET  /live, /ready
  * Other methods on these paths are 405; other paths 404.
@@ -22,8 +22,7 @@ namespace gateway {
 namespace {
 
 constexpr const char *kLegacyPath = R"(/api/hume-twilio/dashboard/outbound/scheduled/?)";
-constexpr const char *kRpcPath = R"(/rpc/scheduled_outbound_calls)";
-constexpr const char *kOtherRpcPath = R"(/rpc/([^/]+))";
+constexpr const char *kRpcPath = R"(/rpc/([^/]+))";
 constexpr const char *kLoginPath = R"(/api/accounts/login/?)";
 constexpr const char *kRefreshPath = R"(/api/accounts/token/refresh/?)";
 
@@ -161,33 +160,13 @@ configure_server(httplib::Server &server, Handlers &handlers, const Config &conf
 		server.Options(pattern, options);
 	};
 
-	auto calls = [&handlers](Handlers::CallsRoute r) {
-		return [&handlers, r](const httplib::Request &req, httplib::Response &res) {
-			send(res, handlers.calls(to_request(req), r));
-		};
+	route(kLegacyPath, "GET, HEAD, OPTIONS", [&handlers](const httplib::Request &req, httplib::Response &res) {
+		send(res, handlers.legacy(to_request(req)));
+	}, nullptr);
+	auto rpc = [&handlers](const httplib::Request &req, httplib::Response &res) {
+		send(res, handlers.rpc(to_request(req), req.matches[1]));
 	};
-	route(kLegacyPath, "GET, HEAD, OPTIONS", calls(Handlers::CallsRoute::legacy), nullptr);
-	route(kRpcPath, "GET, HEAD, POST, OPTIONS", calls(Handlers::CallsRoute::rpc_get),
-		  calls(Handlers::CallsRoute::rpc_post));
-
-	/* Any other function: PostgREST's "not in the schema cache". */
-	auto other_rpc = [&handlers](const httplib::Request &req, httplib::Response &res) {
-		std::vector<std::string> args;
-		if (req.method == "POST")
-		{
-			nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-			if (body.is_object())
-				for (auto it = body.begin(); it != body.end(); ++it)
-					args.push_back(it.key());
-		}
-		else
-			for (const auto &p : req.params)
-				if (args.empty() || args.back() != p.first)
-					args.push_back(p.first);
-		send(res, error_reply(no_rpc(handlers.function().schema, req.matches[1], args, req.method == "POST",
-									 handlers.function().signature())));
-	};
-	route(kOtherRpcPath, "GET, HEAD, POST, OPTIONS", other_rpc, other_rpc);
+	route(kRpcPath, "GET, HEAD, POST, OPTIONS", rpc, rpc);
 
 	route(kLoginPath, "POST, OPTIONS", nullptr, [&handlers](const httplib::Request &req, httplib::Response &res) {
 		send(res, handlers.login(to_request(req)));

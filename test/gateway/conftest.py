@@ -93,4 +93,4 @@ def function_calls(cluster):
     server's log, which PostgreSQL writes as it goes.
     """
     with open(cluster.log_path(), errors="replace") as f:
-        return sum(1 for line in f if "execute" in line and "scheduled_outbound_calls($1)" in line)
+        return sum(1 for line in f if "execute" in line and ".scheduled_outbound_calls(" in line)

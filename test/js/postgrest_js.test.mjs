@@ -104,3 +104,19 @@ test('unknown functions and arguments are PGRST202', async () => {
   assert.equal(arg.error.message,
     'Could not find the function api.scheduled_outbound_calls(category) in the schema cache')
 })
+
+test('the summary and a page through the same client', async () => {
+  const api = client(await login())
+  const summary = await api.rpc('scheduled_outbound_calls_summary', {}, { get: true })
+  assert.equal(summary.status, 200)
+  assert.deepEqual(Object.keys(summary.data.summary),
+    ['total_pending', 'total_active', 'total_completed', 'total_failed'])
+  const first = await api.rpc('scheduled_outbound_calls_page', { category: 'failed', page_size: 2 })
+  assert.equal(first.status, 200)
+  assert.equal(first.data.calls.length, 2)
+  const second = await api.rpc('scheduled_outbound_calls_page',
+    { category: 'failed', page_size: 2, cursor: first.data.next_cursor }, { get: true })
+  assert.equal(second.status, 200)
+  const full = await api.rpc('scheduled_outbound_calls', { status: 'failed' })
+  assert.deepEqual([...first.data.calls, ...second.data.calls], full.data.calls.failed.slice(0, 4))
+})

@@ -1,56 +1,96 @@
-// The status argument from the three routes.
+// The functions /rpc serves, their arguments from the three routes, and the SQL built.
 #include <gtest/gtest.h>
 
 #include "call_args.hpp"
 
 using gateway::ApiError;
-using gateway::CallArgs;
+using gateway::RpcArgs;
 
 namespace {
-const gateway::FunctionName kFn{"api", "scheduled_outbound_calls"};
+const gateway::RpcFunction &calls() { return *gateway::find_rpc_function("scheduled_outbound_calls"); }
+const gateway::RpcFunction &page() { return *gateway::find_rpc_function("scheduled_outbound_calls_page"); }
 
-CallArgs ok(const std::variant<CallArgs, ApiError> &r)
+RpcArgs ok(const std::variant<RpcArgs, ApiError> &r)
 {
 	if (auto *e = std::get_if<ApiError>(&r))
 		ADD_FAILURE() << e->code << " " << e->message;
-	return std::holds_alternative<CallArgs>(r) ? std::get<CallArgs>(r) : CallArgs{};
+	return std::holds_alternative<RpcArgs>(r) ? std::get<RpcArgs>(r) : RpcArgs{};
 }
 
-ApiError err(const std::variant<CallArgs, ApiError> &r)
+ApiError err(const std::variant<RpcArgs, ApiError> &r)
 {
 	EXPECT_TRUE(std::holds_alternative<ApiError>(r));
 	return std::holds_alternative<ApiError>(r) ? std::get<ApiError>(r) : ApiError{};
 }
+
+/* "name=value" per argument given, NULL for null. */
+std::string show(const RpcArgs &args)
+{
+	std::string s;
+	for (const auto &a : args)
+		s += std::string(s.empty() ? "" : " ") + a.first->name + "=" + (a.second ? *a.second : "NULL");
+	return s;
+}
 }  // namespace
+
+TEST(RpcFunctions, TheThreeCallboardFunctions)
+{
+	ASSERT_EQ(gateway::rpc_functions().size(), 3u);
+	EXPECT_EQ(calls().signature(), "scheduled_outbound_calls(status)");
+	EXPECT_EQ(gateway::find_rpc_function("scheduled_outbound_calls_summary")->signature(),
+			  "scheduled_outbound_calls_summary()");
+	EXPECT_EQ(page().signature(), "scheduled_outbound_calls_page(category, page_size, cursor)");
+	EXPECT_EQ(gateway::find_rpc_function("pg_sleep"), nullptr);
+}
 
 TEST(LegacyArgs, LikeDjangosQueryDict)
 {
-	EXPECT_FALSE(gateway::legacy_args({}).status.has_value());
-	EXPECT_EQ(*gateway::legacy_args({{"status", "pending"}}).status, "pending");
-	EXPECT_EQ(*gateway::legacy_args({{"status", ""}}).status, "");
-	EXPECT_EQ(*gateway::legacy_args({{"status", "a"}, {"status", "failed"}}).status, "failed");
-	EXPECT_EQ(*gateway::legacy_args({{"page", "2"}, {"status", "failed"}}).status, "failed");
+	EXPECT_EQ(show(gateway::legacy_args({})), "");
+	EXPECT_EQ(show(gateway::legacy_args({{"status", "pending"}})), "status=pending");
+	EXPECT_EQ(show(gateway::legacy_args({{"status", ""}})), "status=");
+	EXPECT_EQ(show(gateway::legacy_args({{"status", "a"}, {"status", "failed"}})), "status=failed");
+	EXPECT_EQ(show(gateway::legacy_args({{"page", "2"}, {"status", "failed"}})), "status=failed");
 }
 
 TEST(RpcQueryArgs, OnlyTheFunctionsArguments)
 {
-	EXPECT_FALSE(ok(gateway::rpc_query_args({}, kFn)).status.has_value());
-	EXPECT_EQ(*ok(gateway::rpc_query_args({{"status", "active"}}, kFn)).status, "active");
-	ApiError e = err(gateway::rpc_query_args({{"status", "active"}, {"foo", "1"}}, kFn));
+	EXPECT_EQ(show(ok(gateway::rpc_query_args({}, "api", calls()))), "");
+	EXPECT_EQ(show(ok(gateway::rpc_query_args({{"status", "active"}}, "api", calls()))), "status=active");
+	ApiError e = err(gateway::rpc_query_args({{"status", "active"}, {"foo", "1"}}, "api", calls()));
 	EXPECT_EQ(e.code, "PGRST202");
 	EXPECT_EQ(e.status, 404);
 	EXPECT_EQ(e.message, "Could not find the function api.scheduled_outbound_calls(foo, status) in the schema cache");
+	// Given in any order, passed in the function's.
+	EXPECT_EQ(show(ok(gateway::rpc_query_args({{"page_size", "5"}, {"category", "failed"}}, "api", page()))),
+			  "category=failed page_size=5");
+	// category has no default: without it there is no such function.
+	EXPECT_EQ(err(gateway::rpc_query_args({{"page_size", "5"}}, "api", page())).code, "PGRST202");
+	EXPECT_EQ(*err(gateway::rpc_query_args({{"size", "5"}}, "api", page())).hint,
+			  "Perhaps you meant to call the function api.scheduled_outbound_calls_page(category, page_size, cursor)");
 }
 
 TEST(RpcBodyArgs, JsonObjectOfArguments)
 {
-	EXPECT_FALSE(ok(gateway::rpc_body_args("", kFn)).status.has_value());
-	EXPECT_FALSE(ok(gateway::rpc_body_args("{}", kFn)).status.has_value());
-	EXPECT_FALSE(ok(gateway::rpc_body_args(R"({"status":null})", kFn)).status.has_value());
-	EXPECT_EQ(*ok(gateway::rpc_body_args(R"({"status":"completed"})", kFn)).status, "completed");
-	EXPECT_EQ(*ok(gateway::rpc_body_args(R"({"status":7})", kFn)).status, "7");
-	EXPECT_EQ(err(gateway::rpc_body_args(R"({"stat":"x"})", kFn)).code, "PGRST202");
-	EXPECT_EQ(err(gateway::rpc_body_args("{oops", kFn)).code, "PGRST102");
-	EXPECT_EQ(err(gateway::rpc_body_args(R"(["pending"])", kFn)).code, "PGRST102");
-	EXPECT_EQ(err(gateway::rpc_body_args("{oops", kFn)).status, 400);
+	EXPECT_EQ(show(ok(gateway::rpc_body_args("", "api", calls()))), "");
+	EXPECT_EQ(show(ok(gateway::rpc_body_args("{}", "api", calls()))), "");
+	EXPECT_EQ(show(ok(gateway::rpc_body_args(R"({"status":null})", "api", calls()))), "status=NULL");
+	EXPECT_EQ(show(ok(gateway::rpc_body_args(R"({"status":"completed"})", "api", calls()))), "status=completed");
+	EXPECT_EQ(show(ok(gateway::rpc_body_args(R"({"page_size":7,"category":"active"})", "api", page()))),
+			  "category=active page_size=7");
+	EXPECT_EQ(err(gateway::rpc_body_args(R"({"stat":"x"})", "api", calls())).code, "PGRST202");
+	EXPECT_EQ(err(gateway::rpc_body_args("{oops", "api", calls())).code, "PGRST102");
+	EXPECT_EQ(err(gateway::rpc_body_args(R"(["pending"])", "api", calls())).code, "PGRST102");
+	EXPECT_EQ(err(gateway::rpc_body_args("{oops", "api", calls())).status, 400);
+}
+
+TEST(RpcSql, NamedParametersOnlyForTheArgumentsGiven)
+{
+	EXPECT_EQ(gateway::rpc_sql("\"api\"", calls(), {}), "SELECT \"api\".scheduled_outbound_calls()");
+	RpcArgs args = ok(gateway::rpc_query_args({{"cursor", "ab"}, {"category", "x';DROP"}}, "api", page()));
+	EXPECT_EQ(gateway::rpc_sql("\"api\"", page(), args),
+			  "SELECT \"api\".scheduled_outbound_calls_page(category => $1::text, cursor => $2::text)");
+	auto values = gateway::rpc_values(args);
+	ASSERT_EQ(values.size(), 2u);
+	EXPECT_EQ(*values[0], "x';DROP");
+	EXPECT_EQ(*values[1], "ab");
 }
