@@ -5,6 +5,9 @@
 #                                    exports PGHOST, PGPORT, PGUSER, CLUSTER_DIR
 #   cluster_ctl stop|start|restart   the same server, same settings (to test outages)
 #   cluster_stop                     stop it and remove its directory
+#   cluster_start_replica PORT       a hot standby of the cluster on PORT, made with
+#                                    pg_basebackup and streaming over loopback; it is
+#                                    a cluster like the others (same exports, same stop)
 #
 # The server runs as the `postgres` OS user when we are root (initdb refuses
 # root), in a directory it owns, listening on 127.0.0.1 only, with trust
@@ -60,6 +63,27 @@ cluster_start() {
 	cat "$CLUSTER_DIR/server.log" >&2
 	rm -rf "$CLUSTER_DIR"
 	return 1
+}
+
+cluster_start_replica() {
+	local primary_port=$1
+	CLUSTER_DIR=$(mktemp -d /tmp/callboard-pg.XXXXXX)
+	chmod 755 "$CLUSTER_DIR"
+	[ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
+	as_server_user "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
+		-D "$CLUSTER_DIR/data" -R -X stream -c fast >"$CLUSTER_DIR/basebackup.log" 2>&1 || {
+		cat "$CLUSTER_DIR/basebackup.log" >&2
+		rm -rf "$CLUSTER_DIR"
+		return 1
+	}
+	PGPORT=$(free_port) || return 1
+	echo "-p $PGPORT -c listen_addresses=127.0.0.1 -k $CLUSTER_DIR" >"$CLUSTER_DIR/options"
+	cluster_ctl start || {
+		cat "$CLUSTER_DIR/server.log" >&2
+		rm -rf "$CLUSTER_DIR"
+		return 1
+	}
+	export PGHOST=127.0.0.1 PGPORT PGUSER=postgres CLUSTER_DIR
 }
 
 cluster_ctl() {

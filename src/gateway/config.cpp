@@ -219,6 +219,16 @@ make_config(const std::map<std::string, std::string> &file_values,
 	if (auto v = get("callboard-max-body-bytes"))
 		c.callboard_max_body_bytes = to_int("callboard-max-body-bytes", *v, 1, 64 * 1024 * 1024);
 
+	c.db_uris.clear();
+	if (auto v = get("callboard-db-uris"))
+	{
+		std::stringstream words(*v);
+		for (std::string uri; words >> uri;)
+			c.db_uris.push_back(uri);
+	}
+	if (c.db_uris.empty())
+		c.db_uris.push_back(c.db_uri);
+
 	if (c.db_schemas.empty())
 		throw ConfigError("db-schemas must name at least one schema");
 	return c;

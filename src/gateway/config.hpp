@@ -21,6 +21,11 @@ namespace gateway {
 struct Config
 {
 	std::string db_uri = "postgresql://";
+	/*
+	 * callboard-db-uris: databases to spread the reads over (a primary and
+	 * its replicas), whitespace-separated.  Unset: db-uri alone.
+	 */
+	std::vector<std::string> db_uris;
 	std::vector<std::string> db_schemas = {"public"};
 	std::string db_extra_search_path = "public";
 	std::optional<std::string> db_anon_role;

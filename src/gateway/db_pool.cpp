@@ -5,6 +5,7 @@
 #include "db_pool.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace gateway {
 
@@ -56,6 +57,13 @@ DbPool::retry_after() const
 	std::lock_guard<std::mutex> lock(mutex_);
 	auto left = std::chrono::duration_cast<std::chrono::seconds>(down_until_ - std::chrono::steady_clock::now());
 	return std::max<int>(1, static_cast<int>(left.count()) + 1);
+}
+
+bool
+DbPool::down() const
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	return std::chrono::steady_clock::now() < down_until_;
 }
 
 std::variant<Lease, ApiError>
@@ -128,6 +136,48 @@ DbPool::give_back(PGconn *conn, bool broken)
 		open_--;
 	}
 	freed_.notify_one();
+}
+
+DbPools::DbPools(const std::vector<std::string> &uris, int size_each, std::chrono::seconds acquire_timeout)
+{
+	for (const std::string &uri : uris)
+		pools_.push_back(std::make_unique<DbPool>(uri, size_each, acquire_timeout));
+}
+
+std::variant<Lease, ApiError>
+DbPools::acquire()
+{
+	const std::size_t n = pools_.size();
+	const std::size_t start = next_++ % n;
+	std::optional<ApiError> last;
+
+	/* First the databases that answered lately, then, if none did, the others. */
+	for (bool retry_down : {false, true})
+	{
+		for (std::size_t i = 0; i < n; i++)
+		{
+			DbPool	   &pool = *pools_[(start + i) % n];
+			if (pool.down() != retry_down)
+				continue;
+			auto		acquired = pool.acquire();
+			if (std::holds_alternative<Lease>(acquired))
+				return acquired;
+			ApiError	error = std::get<ApiError>(std::move(acquired));
+			if (error.code != "PGRST000")
+				return error;	/* that database is up but busy: say so */
+			last = std::move(error);
+		}
+	}
+	return *last;
+}
+
+int
+DbPools::retry_after() const
+{
+	int			seconds = 0;
+	for (const auto &pool : pools_)
+		seconds = seconds == 0 ? pool->retry_after() : std::min(seconds, pool->retry_after());
+	return seconds;
 }
 
 }								/* namespace gateway */

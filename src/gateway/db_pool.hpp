@@ -13,7 +13,9 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -47,6 +49,7 @@ private:
 	PGconn	   *conn_;
 };
 
+/* One pool per database, for DbPools below. */
 class DbPool
 {
 public:
@@ -60,6 +63,9 @@ public:
 
 	/* Seconds a client should wait before retrying while the database is down. */
 	int			retry_after() const;
+
+	/* The database was unreachable moments ago: the pool is waiting to retry. */
+	bool		down() const;
 
 	const std::string &uri() const { return uri_; }
 
@@ -78,6 +84,26 @@ private:
 	int			open_ = 0;		/* connections idle or on loan, and connects under way */
 	std::chrono::steady_clock::time_point down_until_{};
 	std::chrono::milliseconds backoff_{0};
+};
+
+/*
+ * Pools for several databases serving the same data (a primary and its
+ * streaming replicas: every request only reads).  Requests are spread over
+ * them in turn; a database that is down is skipped, and a request whose
+ * database turns out to be down tries the next, so clients see an error only
+ * when none answers.
+ */
+class DbPools
+{
+public:
+	DbPools(const std::vector<std::string> &uris, int size_each, std::chrono::seconds acquire_timeout);
+
+	std::variant<Lease, ApiError> acquire();
+	int			retry_after() const;
+
+private:
+	std::vector<std::unique_ptr<DbPool>> pools_;
+	std::atomic<std::size_t> next_{0};
 };
 
 }								/* namespace gateway */

@@ -124,7 +124,7 @@ error_reply(const ApiError &error)
 
 Handlers::Handlers(const Config &config)
 	: config_(config),
-	  pool_(config.db_uri, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
+	  pools_(config.db_uris, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
 	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
 	  schema_(config.db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
@@ -146,7 +146,7 @@ Handlers::run(const RequestSettings &settings, const std::string &sql,
 {
 	for (int attempt = 0;; attempt++)
 	{
-		auto acquired = pool_.acquire();
+		auto acquired = pools_.acquire();
 		if (auto *error = std::get_if<ApiError>(&acquired))
 		{
 			DbOutcome	outcome;
@@ -166,7 +166,7 @@ Handlers::run(const RequestSettings &settings, const std::string &sql,
 		lease.discard();
 		if (attempt == 0)
 			continue;
-		outcome.error = client_error(message, pool_.retry_after());
+		outcome.error = client_error(message, pools_.retry_after());
 		return outcome;
 	}
 }

@@ -71,7 +71,7 @@ private:
 								 const std::string &claims) const;
 
 	const Config &config_;
-	DbPool		pool_;
+	DbPools		pools_;
 	AuthSettings auth_;
 	std::string schema_;		/* db-schemas' first: where the functions are */
 	std::string quoted_schema_;

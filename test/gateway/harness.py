@@ -42,11 +42,13 @@ def free_port():
 
 
 class Cluster:
-    """One throwaway cluster, started with scripts/pg_cluster.sh."""
+    """One throwaway cluster, started with scripts/pg_cluster.sh; with
+    `replica_of`, a hot standby streaming from that cluster."""
 
-    def __init__(self):
-        out = run_bash("cluster_start track_functions=all max_connections=60 >&2 && "
-                       "echo $PGPORT $CLUSTER_DIR")
+    def __init__(self, replica_of=None):
+        start = ("cluster_start_replica %d" % replica_of.port if replica_of
+                 else "cluster_start track_functions=all max_connections=60")
+        out = run_bash(start + " >&2 && echo $PGPORT $CLUSTER_DIR")
         self.port, self.dir = out.split()
         self.port = int(self.port)
 

@@ -87,3 +87,12 @@ TEST(Config, CorsOriginsList)
 	EXPECT_EQ(*c.server_cors_allowed_origins,
 			  (std::vector<std::string>{"https://a.example", "http://localhost:5173"}));
 }
+
+TEST(Config, ReadUris)
+{
+	auto single = make_config({{"db-uri", "postgres://a/db"}}, {});
+	EXPECT_EQ(single.db_uris, std::vector<std::string>{"postgres://a/db"});
+	auto spread = make_config({{"db-uri", "postgres://a/db"},
+							   {"callboard-db-uris", "postgres://a/db\tpostgres://b:5433/db  postgres://c/db"}}, {});
+	EXPECT_EQ(spread.db_uris, (std::vector<std::string>{"postgres://a/db", "postgres://b:5433/db", "postgres://c/db"}));
+}
