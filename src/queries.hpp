@@ -41,7 +41,7 @@ enum class CallboardQuery
 	page_first,
 	/* $1 rank, $2 limit, $3 created_at, $4 id: the calls after that one */
 	page_next,
-	/* (rank, count) of the outbound calls, for each rank that has any */
+	/* (status, count) of the outbound calls, for each status there is */
 	summary,
 };
 
