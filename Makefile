@@ -31,7 +31,8 @@ REGRESS = install category calls formatting filter errors bounded views upgrade
 ISOLATION = concurrent_updates
 ISOLATION_OPTS = --load-extension=plpgsql
 
-PG_CXXFLAGS = -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register
+# -MMD -MP: rebuild what includes a changed header (PGXS does not track them).
+PG_CXXFLAGS = -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register -MMD -MP
 SHLIB_LINK = -lstdc++
 
 # No LLVM bitcode: JIT inlining gains nothing for these functions, and the
@@ -50,8 +51,8 @@ GATEWAY_LIBS = -lcpp-httplib -ljwt -lpq -lssl -lcrypto -pthread
 
 all: callboard-gateway
 
-src/gateway/%.o: src/gateway/%.cpp $(wildcard src/gateway/*.hpp)
-	$(CXX) $(GATEWAY_CXXFLAGS) -c -o $@ $<
+src/gateway/%.o: src/gateway/%.cpp
+	$(CXX) $(GATEWAY_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 callboard-gateway: $(GATEWAY_OBJS)
 	$(CXX) -o $@ $^ $(GATEWAY_LIBS)
@@ -60,8 +61,10 @@ install: install-gateway
 install-gateway: callboard-gateway
 	$(INSTALL_PROGRAM) callboard-gateway '$(DESTDIR)$(bindir)/callboard-gateway'
 
+-include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
+
 clean: clean-gateway
 clean-gateway:
-	rm -f callboard-gateway $(GATEWAY_OBJS)
+	rm -f callboard-gateway $(GATEWAY_OBJS) $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
 
 .PHONY: install-gateway clean-gateway

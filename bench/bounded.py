@@ -72,13 +72,7 @@ def main():
 
     cluster = harness.Cluster()
     try:
-        admin = cluster.connect()
-        cur = admin.cursor()
-        for setting, value in (("shared_buffers", "4GB"), ("max_wal_size", "8GB"),
-                               ("maintenance_work_mem", "1GB")):
-            cur.execute("ALTER SYSTEM SET %s = '%s'" % (setting, value))
-        admin.close()
-        cluster.ctl("restart")
+        cluster.configure(shared_buffers="4GB", max_wal_size="8GB", maintenance_work_mem="1GB")
 
         start = time.time()
         harness.create_app_database(cluster, "bounded", calls=args.rows)

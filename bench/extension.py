@@ -29,8 +29,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 FLOOR_QUERY = """
-SELECT c.id, c.call_sid, c.to_number, c.customer_name, c.status, a.id, a.name,
-       c.created_at, c.started_at, c.duration
+SELECT c.created_at, c.id, c.call_sid, c.to_number, c.customer_name, c.status, a.id, a.name,
+       c.started_at, c.duration
 FROM twilio_calls c LEFT JOIN hume_agents a ON a.id = c.agent_id
 WHERE c.direction = 'outbound'
 ORDER BY callboard_call_category_rank(c.status), c.created_at DESC, c.id"""

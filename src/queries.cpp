@@ -30,20 +30,20 @@ extern "C" {
 }
 
 const Oid	kCallColumnTypes[CALL_COLUMN_COUNT] = {
-	UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	UUIDOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID,
+	TIMESTAMPTZOID, UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+	UUIDOID, TEXTOID, TIMESTAMPTZOID, INT8OID,
 };
 
 /* %1$s is the quoted schema of callboard_call_category_rank(). */
 #define CALL_ROWS \
-	"SELECT c.id::pg_catalog.uuid," \
+	"SELECT c.created_at::pg_catalog.timestamptz," \
+	" c.id::pg_catalog.uuid," \
 	" c.call_sid::pg_catalog.text," \
 	" c.to_number::pg_catalog.text," \
 	" c.customer_name::pg_catalog.text," \
 	" c.status::pg_catalog.text," \
 	" a.id::pg_catalog.uuid," \
 	" a.name::pg_catalog.text," \
-	" c.created_at::pg_catalog.timestamptz," \
 	" c.started_at::pg_catalog.timestamptz," \
 	" c.duration::pg_catalog.int8" \
 	" FROM twilio_calls c" \

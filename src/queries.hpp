@@ -14,9 +14,14 @@ extern "C" {
 #include "tcop/dest.h"
 }
 
-/* Result columns of the call queries, in order. */
+/*
+ * Result columns of the call queries, in order.  The sort keys come first:
+ * fixed-width and never NULL, their offsets in a tuple are cached, where
+ * after the text columns every comparison of the sort would walk the tuple.
+ */
 enum CallColumn
 {
+	COL_CREATED_AT,
 	COL_CALL_ID,
 	COL_CALL_SID,
 	COL_TO_NUMBER,
@@ -24,7 +29,6 @@ enum CallColumn
 	COL_STATUS,
 	COL_AGENT_ID,
 	COL_AGENT_NAME,
-	COL_CREATED_AT,
 	COL_STARTED_AT,
 	COL_DURATION,
 	CALL_COLUMN_COUNT

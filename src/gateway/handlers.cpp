@@ -218,7 +218,7 @@ Handlers::call(const Request &request, const RpcFunction &function,
 	Reply		reply;
 	const PGresult *res = outcome.result.get();
 	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
-		reply.body.assign(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0));
+		reply.result = std::shared_ptr<PGresult>(outcome.result.release(), PQclear);
 	else
 		reply.body = "null";
 	reply.role = who.role;

@@ -8,6 +8,7 @@
 #ifndef CALLBOARD_GATEWAY_HANDLERS_HPP
 #define CALLBOARD_GATEWAY_HANDLERS_HPP
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,8 @@ struct Reply
 {
 	int			status = 200;
 	std::string body;
+	/* Or, for a function's answer: the value, still in libpq's result. */
+	std::shared_ptr<PGresult> result;
 	std::string content_type = "application/json; charset=utf-8";
 	Headers		headers;
 	std::string role;			/* for the access log */

@@ -68,7 +68,18 @@ void send(httplib::Response &res, const Reply &reply)
 	for (const auto &h : reply.headers)
 		res.set_header(h.first.c_str(), h.second);
 	res.set_header("Server", "callboard-gateway");
-	if (!reply.body.empty() || reply.status != 200)
+	if (reply.result)
+	{
+		/*
+		 * One copy, from libpq's buffer into the response.  (A content
+		 * provider would save it, but cpp-httplib stops calling providers
+		 * once the server is stopping, which would cut in-flight responses
+		 * short on SIGTERM.)
+		 */
+		res.set_content(PQgetvalue(reply.result.get(), 0, 0), PQgetlength(reply.result.get(), 0, 0),
+						reply.content_type);
+	}
+	else if (!reply.body.empty() || reply.status != 200)
 		res.set_content(reply.body, reply.content_type.c_str());
 	request_role = reply.role;
 }

@@ -57,6 +57,14 @@ class Cluster:
         env.update(PGHOST="127.0.0.1", PGPORT=str(self.port), PGUSER="postgres", CLUSTER_DIR=self.dir)
         return env
 
+    def configure(self, **settings):
+        """ALTER SYSTEM SET each setting, then restart to apply them all."""
+        conn = self.connect()
+        for name, value in settings.items():
+            conn.cursor().execute("ALTER SYSTEM SET %s = %%s" % name, (str(value),))
+        conn.close()
+        self.ctl("restart")
+
     def log_path(self):
         return os.path.join(self.dir, "server.log")
 
@@ -78,6 +86,20 @@ class Cluster:
                        check=True, env=self.env(), input=stdin, capture_output=True)
 
 
+def load_calls(cluster, dbname, start, stop):
+    """Calls start..stop-1 of scripts/gen_calls.py's sequence (the same for any
+    stop), streamed into twilio_calls with COPY."""
+    gen = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "scripts/gen_calls.py"), "calls", str(stop)],
+                           stdout=subprocess.PIPE)
+    tail = subprocess.Popen(["tail", "-n", "+%d" % (start + 1)], stdin=gen.stdout, stdout=subprocess.PIPE)
+    gen.stdout.close()
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dbname, "-c", "COPY twilio_calls FROM STDIN"],
+                   check=True, env=cluster.env(), stdin=tail.stdout)
+    tail.stdout.close()
+    if tail.wait() != 0 or gen.wait() != 0:
+        raise RuntimeError("generating calls failed")
+
+
 def create_app_database(cluster, dbname, calls=SAMPLE_CALLS):
     """The Django schema, sample calls, callboard in schema api, deploy/roles.sql."""
     admin = cluster.connect()
@@ -87,8 +109,8 @@ def create_app_database(cluster, dbname, calls=SAMPLE_CALLS):
     gen = os.path.join(ROOT, "scripts/gen_calls.py")
     agents = subprocess.run(["/usr/bin/python3", gen, "agents"], check=True, capture_output=True).stdout
     cluster.psql(dbname, "-c", "COPY hume_agents FROM STDIN", stdin=agents)
-    rows = subprocess.run(["/usr/bin/python3", gen, "calls", str(calls)], check=True, capture_output=True).stdout
-    cluster.psql(dbname, "-c", "COPY twilio_calls FROM STDIN", stdin=rows)
+    if calls:
+        load_calls(cluster, dbname, 0, calls)
     cluster.psql(dbname, "-c", "CREATE SCHEMA api", "-c", "CREATE EXTENSION callboard SCHEMA api")
     cluster.psql(dbname, "-f", os.path.join(ROOT, "deploy/roles.sql"))
     cluster.psql(dbname, "-c", "ALTER ROLE authenticator PASSWORD '%s'" % AUTHENTICATOR_PASSWORD,
