@@ -7,11 +7,12 @@ One throwaway cluster; 1,000 / 10,000 / 100,000 / 1,000,000 calls (--quick:
 1,000 and 10,000), loaded with COPY in steps of the same deterministic
 sequence.  At each size, on the same rows:
 
-  single request, min and median of several:
+  single request, min and median of several, timed by C clients so that
+  no client-side parsing is counted (curl for HTTP, psql's \\timing for libpq):
     django      the app's view (bench/django_peer) under gunicorn
     gateway     callboard-gateway on the Django path
-    libpq       SELECT scheduled_outbound_calls(), fetched by a client
-    sql         the hand-written SQL version (bench/reference.sql), fetched
+    libpq       SELECT scheduled_outbound_calls(), fetched whole by libpq
+    sql         the hand-written SQL version (bench/reference.sql), likewise
     copy floor  COPY (same columns, join, filter, order) TO '/dev/null'
   wrk (1,000 and 10,000 calls, all and status=pending): requests/s, p50, p99
   peak memory: a Django worker's RSS and the gateway's under wrk; the
@@ -106,13 +107,28 @@ def reset_peak(pid):
         f.write("5")
 
 
-def timed(fn, runs):
+def summary(times):
+    return min(times), statistics.median(times)
+
+
+def curl_times(url, token, runs):
+    """Milliseconds curl takes to fetch url and discard the body (its own timer)."""
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times), statistics.median(times)
+        out = subprocess.run(["curl", "-s", "-f", "-o", "/dev/null", "-w", "%{time_total}",
+                              "-H", "Authorization: Bearer " + token, url],
+                             check=True, capture_output=True, text=True).stdout
+        times.append(float(out) * 1000)
+    return summary(times)
+
+
+def psql_times(cluster, sql, runs):
+    """Milliseconds per execution of sql, the result fetched whole by libpq: psql's
+    \\timing covers the query and its result, not the printing (sent to /dev/null)."""
+    script = "SET search_path = api, public;\n\\timing on\n" + (sql + ";\n") * runs
+    out = subprocess.run(["psql", "-X", "-q", "-o", "/dev/null", "-d", DB], input=script, check=True,
+                         capture_output=True, text=True, env=cluster.env()).stdout
+    return summary([float(t) for t in re.findall(r"^Time: ([\d.]+) ms", out, re.M)])
 
 
 def wrk(url, token, seconds, connections=16):
@@ -217,20 +233,21 @@ def main():
             assert django_body.status_code == gateway_body.status_code == 200
             checks[size] = same_calls(django_body.json(), gateway_body.json())
 
-            def fetch(sql):
-                cur.execute(sql)
-                cur.fetchall()
-
+            # Every gunicorn worker and pooled connection serves a request first.
+            for _ in range(2 * django.workers):
+                requests.get(django.url + LEGACY, headers=headers, timeout=900)
+            for _ in range(8):
+                requests.get(gateway.url + LEGACY, headers=headers)
             results = {
-                "django": timed(lambda: requests.get(django.url + LEGACY, headers=headers, timeout=900), slow_runs),
-                "gateway": timed(lambda: requests.get(gateway.url + LEGACY, headers=headers), runs),
-                "libpq": timed(lambda: fetch("SELECT scheduled_outbound_calls()::text"), runs),
-                "sql": timed(lambda: fetch("SELECT bench_calls_sql()::text"), slow_runs),
-                "copy floor": timed(lambda: cur.execute(FLOOR), runs),
+                "django": curl_times(django.url + LEGACY, token, slow_runs),
+                "gateway": curl_times(gateway.url + LEGACY, token, runs),
+                "libpq": psql_times(cluster, "SELECT api.scheduled_outbound_calls()", runs),
+                "sql": psql_times(cluster, "SELECT api.bench_calls_sql()", slow_runs),
+                "copy floor": psql_times(cluster, FLOOR, runs),
             }
             reset_peak(backend)
             base = kb(backend, "VmRSS")
-            fetch("SELECT pg_column_size(scheduled_outbound_calls())")
+            cur.execute("SELECT pg_column_size(scheduled_outbound_calls())")
             memory.setdefault("backend", {})[size] = (kb(backend, "VmHWM") - base) * 1024
             for system in SYSTEMS:
                 best, median = results[system]
@@ -273,8 +290,8 @@ def write_reports(args, sizes, rows, memory, checks, loads, elapsed):
             w.writerow([r["calls"], r["system"], r.get("min_ms", ""), r.get("median_ms", ""), r.get("bytes", ""),
                         r.get("rps", ""), r.get("p50_ms", ""), r.get("p99_ms", ""), r.get("non2xx", "")])
 
-    lines = ["Single request, median (min) in ms; the ratio is the system's median over the gateway's "
-             "(how many times slower than callboard over HTTP).", "",
+    lines = ["Single request, median (min) in ms (curl for HTTP, psql's \\timing for libpq); the ratio is the "
+             "system's median over the gateway's (how many times slower than callboard over HTTP).", "",
              "| calls | " + " | ".join(SYSTEMS) + " | response bytes (gateway / django) |",
              "|---|" + "---|" * (len(SYSTEMS) + 1)]
     for n in sizes:
