@@ -21,8 +21,8 @@ sequence.  At each size, on the same rows:
     calls, and the same category wherever the two mappings agree
 
 Writes compare.md, compare.csv and compare.png (latency against calls,
-log-log) into --out (default bench/out).  Run as root; bench/run installs what
-it needs first.
+log-log) into --out (default bench/results, which README shows).  Run as
+root; bench/run installs what it needs first.
 """
 import argparse
 import csv
@@ -186,7 +186,7 @@ def crossing(line, target_ms):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1,000 and 10,000 calls only")
-    parser.add_argument("--out", default=os.path.join(HERE, "out"))
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -233,11 +233,13 @@ def main():
             assert django_body.status_code == gateway_body.status_code == 200
             checks[size] = same_calls(django_body.json(), gateway_body.json())
 
-            # Every gunicorn worker and pooled connection serves a request first.
-            for _ in range(2 * django.workers):
-                requests.get(django.url + LEGACY, headers=headers, timeout=900)
-            for _ in range(8):
-                requests.get(gateway.url + LEGACY, headers=headers)
+            if size == sizes[0]:
+                # Every gunicorn worker and pooled connection serves a request
+                # first (connections then persist: CONN_MAX_AGE, the pool).
+                for _ in range(2 * django.workers):
+                    requests.get(django.url + LEGACY, headers=headers, timeout=900)
+                for _ in range(16):
+                    requests.get(gateway.url + LEGACY, headers=headers)
             results = {
                 "django": curl_times(django.url + LEGACY, token, slow_runs),
                 "gateway": curl_times(gateway.url + LEGACY, token, runs),
