@@ -43,9 +43,14 @@ output_reserve(OutputBuffer *out, std::size_t n)
 }
 
 Datum
-output_finish(OutputBuffer *out)
+output_finish(OutputBuffer *out, const char *function, const char *hint)
 {
-	Assert(!output_over_limit(out));
+	if (output_over_limit(out))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s() output would be %zu bytes, over the limit of %zu bytes",
+						function, out->total, out->limit),
+				 errhint("%s", hint)));
 
 	/* Give back the slack of the last growth step. */
 	if (out->capacity - out->kept > kInitialCapacity)

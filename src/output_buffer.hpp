@@ -51,7 +51,11 @@ output_over_limit(const OutputBuffer *out)
 	return out->total > out->limit;
 }
 
-/* The finished json Datum; only when !output_over_limit(). */
-Datum		output_finish(OutputBuffer *out);
+/*
+ * The finished json Datum, or, past the limit, ERROR 54000 giving the size
+ * the whole document would have had, with `hint`.  `function` names the SQL
+ * function in the message.
+ */
+Datum		output_finish(OutputBuffer *out, const char *function, const char *hint);
 
 #endif

@@ -174,13 +174,8 @@ build_page_json(FunctionCallInfo fcinfo)
 	output_commit(&out, callboard::write_page_end(end, more ? next : nullptr));
 	SPI_finish();
 
-	if (output_over_limit(&out))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("scheduled_outbound_calls_page() output would be %zu bytes, over the limit of %zu bytes",
-						out.total, out.limit),
-				 errhint("Ask for a smaller page_size, or raise callboard.max_output_bytes.")));
-	return output_finish(&out);
+	return output_finish(&out, "scheduled_outbound_calls_page",
+						 "Ask for a smaller page_size, or raise callboard.max_output_bytes.");
 }
 
 extern "C" Datum

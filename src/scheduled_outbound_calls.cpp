@@ -71,15 +71,9 @@ build_calls_json(FunctionCallInfo fcinfo)
 
 	calls_receiver_finish(&receiver);
 
-	if (output_over_limit(&out))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("scheduled_outbound_calls() output would be %zu bytes, over the limit of %zu bytes",
-						out.total, out.limit),
-				 errhint("Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
-						 "or raise callboard.max_output_bytes (at most 1GB).")));
-
-	return output_finish(&out);
+	return output_finish(&out, "scheduled_outbound_calls",
+						 "Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
+						 "or raise callboard.max_output_bytes (at most 1GB).");
 }
 
 extern "C" Datum
