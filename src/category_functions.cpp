@@ -37,23 +37,17 @@ category_argument(FunctionCallInfo fcinfo)
 extern "C" Datum
 callboard_call_category(PG_FUNCTION_ARGS)
 {
-	Datum		result = (Datum) 0;
-
-	callboard::guard("callboard_call_category", [&] {
-		result = PointerGetDatum(cstring_to_text(callboard::category_name(category_argument(fcinfo))));
+	return callboard::guarded_call("callboard_call_category", [&] {
+		return PointerGetDatum(cstring_to_text(callboard::category_name(category_argument(fcinfo))));
 	});
-	PG_RETURN_DATUM(result);
 }
 
 extern "C" Datum
 callboard_call_category_rank(PG_FUNCTION_ARGS)
 {
-	Datum		result = (Datum) 0;
-
-	callboard::guard("callboard_call_category_rank", [&] {
-		result = Int32GetDatum(callboard::category_rank(category_argument(fcinfo)));
+	return callboard::guarded_call("callboard_call_category_rank", [&] {
+		return Int32GetDatum(callboard::category_rank(category_argument(fcinfo)));
 	});
-	PG_RETURN_DATUM(result);
 }
 
 /* The four categories in output order, for views that must show all of them. */

@@ -181,10 +181,5 @@ build_page_json(FunctionCallInfo fcinfo)
 extern "C" Datum
 scheduled_outbound_calls_page(PG_FUNCTION_ARGS)
 {
-	Datum		result = (Datum) 0;
-
-	callboard::guard("scheduled_outbound_calls_page", [&] {
-		result = build_page_json(fcinfo);
-	});
-	PG_RETURN_DATUM(result);
+	return callboard::guarded_call("scheduled_outbound_calls_page", [&] { return build_page_json(fcinfo); });
 }

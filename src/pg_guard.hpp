@@ -49,6 +49,17 @@ guard(const char *entry_point, Body &&body)
 		raise_captured(error, entry_point);
 }
 
+/* An SQL-callable function's body under the guard: returns what it returns. */
+template <typename Body>
+inline Datum
+guarded_call(const char *entry_point, Body &&body)
+{
+	Datum		result = (Datum) 0;
+
+	guard(entry_point, [&] { result = body(); });
+	return result;
+}
+
 }								/* namespace callboard */
 
 #endif

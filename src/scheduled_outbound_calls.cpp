@@ -79,10 +79,5 @@ build_calls_json(FunctionCallInfo fcinfo)
 extern "C" Datum
 scheduled_outbound_calls(PG_FUNCTION_ARGS)
 {
-	Datum		result = (Datum) 0;
-
-	callboard::guard("scheduled_outbound_calls", [&] {
-		result = build_calls_json(fcinfo);
-	});
-	PG_RETURN_DATUM(result);
+	return callboard::guarded_call("scheduled_outbound_calls", [&] { return build_calls_json(fcinfo); });
 }

@@ -61,10 +61,5 @@ build_summary_json(FunctionCallInfo fcinfo)
 extern "C" Datum
 scheduled_outbound_calls_summary(PG_FUNCTION_ARGS)
 {
-	Datum		result = (Datum) 0;
-
-	callboard::guard("scheduled_outbound_calls_summary", [&] {
-		result = build_summary_json(fcinfo);
-	});
-	PG_RETURN_DATUM(result);
+	return callboard::guarded_call("scheduled_outbound_calls_summary", [&] { return build_summary_json(fcinfo); });
 }
