@@ -9,6 +9,7 @@ EXTVERSION = 0.2.0
 
 MODULE_big = callboard
 OBJS = \
+	src/argument_errors.o \
 	src/call_category.o \
 	src/call_json.o \
 	src/call_row.o \

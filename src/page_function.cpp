@@ -10,6 +10,7 @@
  * arrive, and every page costs the same: with the recommended index, a range
  * scan of page_size + 1 entries.
  */
+#include "argument_errors.hpp"
 #include "call_category.hpp"
 #include "call_json.hpp"
 #include "call_row.hpp"
@@ -23,7 +24,6 @@ extern "C" {
 #include "access/htup_details.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -33,7 +33,6 @@ PG_FUNCTION_INFO_V1(scheduled_outbound_calls_page);
 }
 
 static const int kMaxPageSize = 1000;
-static const int kQuotedValueMaxBytes = 64;
 
 static const char *const kCategoryHint =
 	"Valid categories are pending, in_progress, active, completed and failed.";
@@ -53,14 +52,7 @@ category_argument(FunctionCallInfo fcinfo)
 	callboard::Filter filter = callboard::parse_filter(value, len);
 
 	if (filter.kind != callboard::Filter::one)
-	{
-		int			shown = pg_mbcliplen(value, len, kQuotedValueMaxBytes);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid category \"%.*s%s\"", shown, value, shown < len ? "..." : ""),
-				 errhint("%s", kCategoryHint)));
-	}
+		report_invalid_value("category", value, len, kCategoryHint);
 	return filter.category;
 }
 

@@ -7,6 +7,7 @@
  * run read-only in the caller's snapshot, streams its rows into the
  * document, so the lists and the totals always agree.
  */
+#include "argument_errors.hpp"
 #include "call_category.hpp"
 #include "callboard.hpp"
 #include "queries.hpp"
@@ -17,14 +18,10 @@
 extern "C" {
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(scheduled_outbound_calls);
 }
-
-/* Long enough to recognise a value, short enough for a log line. */
-static const int kQuotedFilterMaxBytes = 64;
 
 static callboard::Filter
 filter_argument(FunctionCallInfo fcinfo)
@@ -38,15 +35,7 @@ filter_argument(FunctionCallInfo fcinfo)
 	callboard::Filter filter = callboard::parse_filter(value, len);
 
 	if (filter.kind == callboard::Filter::invalid)
-	{
-		int			shown = pg_mbcliplen(value, len, kQuotedFilterMaxBytes);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid status filter \"%.*s%s\"",
-						shown, value, shown < len ? "..." : ""),
-				 errhint("%s", callboard::kValidFiltersHint)));
-	}
+		report_invalid_value("status filter", value, len, callboard::kValidFiltersHint);
 	return filter;
 }
 
