@@ -220,6 +220,19 @@ class Gateway:
         with open(self.log_path) as f:
             return [json.loads(line) for line in f if line.startswith("{")]
 
+    def wait_for_log_lines(self, start, match, count, timeout=5):
+        """The lines from index `start` on that `match` accepts, once there are `count`.
+
+        The gateway writes a request's access-log line after sending its response,
+        so a client can hold the response before the line is in the file; lines of
+        earlier requests can also still arrive."""
+        deadline = time.time() + timeout
+        while True:
+            lines = [l for l in self.log_lines()[start:] if match(l)]
+            if len(lines) >= count or time.time() > deadline:
+                return lines
+            time.sleep(0.02)
+
 
 def main():
     if len(sys.argv) < 2:
