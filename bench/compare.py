@@ -210,6 +210,13 @@ def main():
         headers = {"Authorization": "Bearer " + token}
         gateway = harness.Gateway(cluster, DB, db_pool=8, callboard_server_threads=24, log_level="warn")
         django = Django(cluster)
+        # At rest, before any request for data: what the process and its libraries
+        # take (the Django worker that answered the start-up probe, whose app is
+        # loaded).  RssFile is the part that is pages of mapped files, shared
+        # libraries mostly.
+        worker = max(django.worker_pids(), key=lambda pid: kb(pid, "VmRSS"))
+        for name, pid in (("gateway", gateway.process.pid), ("django worker", worker)):
+            memory.setdefault("at rest", {})[name] = (kb(pid, "VmRSS") * 1024, kb(pid, "RssFile") * 1024)
 
         loaded = 0
         for size in sizes:
@@ -315,6 +322,11 @@ def write_reports(args, sizes, rows, memory, checks, loads, elapsed):
                              % (n, label, d["rps"], d["p50_ms"], d["p99_ms"], g["rps"], g["p50_ms"], g["p99_ms"],
                                 g["rps"] / d["rps"]))
     lines += ["", "Peak memory (RSS high-water mark):", ""]
+    rest = memory["at rest"]
+    lines.append("- at rest, before any request: one Django worker %.0f MB (%.0f MB of it mapped files), "
+                 "the gateway %.0f MB (%.0f MB of it mapped files)"
+                 % (rest["django worker"][0] / 1e6, rest["django worker"][1] / 1e6,
+                    rest["gateway"][0] / 1e6, rest["gateway"][1] / 1e6))
     for n in sizes:
         if n in memory.get("gateway", {}):
             lines.append("- %d calls under wrk: one Django worker %.0f MB, the gateway %.0f MB (%.1f%% of it)"
