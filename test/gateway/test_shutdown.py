@@ -25,7 +25,14 @@ def test_sigterm_finishes_in_flight_requests(upstream, app_db, db):
 
         t = threading.Thread(target=slow_request)
         t.start()
-        time.sleep(0.3)
+        # SIGTERM once the request is running in the database (it then takes 0.8 s).
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                        " AND query LIKE '%%scheduled_outbound_calls%%' AND pid <> pg_backend_pid()")
+            if cur.fetchone()[0] == 1:
+                break
+            time.sleep(0.01)
         start = time.time()
         g.process.send_signal(signal.SIGTERM)
         t.join(timeout=20)
