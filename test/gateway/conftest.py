@@ -94,3 +94,17 @@ def function_calls(cluster):
     """
     with open(cluster.log_path(), errors="replace") as f:
         return sum(1 for line in f if "execute" in line and ".scheduled_outbound_calls(" in line)
+
+
+def wait_until_running(cur, pid=None, timeout=10):
+    """Returns once a scheduled_outbound_calls query is active in the session
+    `pid` (or in any session but cur's own)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                    " AND query LIKE '%%scheduled_outbound_calls%%'"
+                    " AND pid <> pg_backend_pid() AND (%s IS NULL OR pid = %s)", (pid, pid))
+        if cur.fetchone()[0] > 0:
+            return
+        time.sleep(0.01)
+    raise AssertionError("no scheduled_outbound_calls query became active")

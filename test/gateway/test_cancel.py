@@ -7,6 +7,8 @@ import time
 import psycopg2
 import pytest
 
+from conftest import wait_until_running
+
 
 @pytest.fixture(scope="module")
 def big(cluster, app_db):
@@ -48,13 +50,7 @@ def test_cancel_stops_a_long_call_and_the_session_goes_on(cluster, app_db, big):
     t.start()
     # Cancel once the call is under way.
     watcher = big.cursor()
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        watcher.execute("SELECT state = 'active' AND query LIKE '%%scheduled_outbound_calls%%'"
-                        " FROM pg_stat_activity WHERE pid = %s", (pid,))
-        if watcher.fetchone()[0]:
-            break
-        time.sleep(0.01)
+    wait_until_running(watcher, pid)
     time.sleep(0.1)
     watcher.execute("SELECT pg_cancel_backend(%s)", (pid,))
     assert watcher.fetchone()[0] is True

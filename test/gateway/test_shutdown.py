@@ -6,7 +6,7 @@ import time
 import requests
 
 import harness
-from conftest import bearer, make_token
+from conftest import bearer, make_token, wait_until_running
 
 RPC = "/rpc/scheduled_outbound_calls"
 
@@ -26,13 +26,7 @@ def test_sigterm_finishes_in_flight_requests(upstream, app_db, db):
         t = threading.Thread(target=slow_request)
         t.start()
         # SIGTERM once the request is running in the database (it then takes 0.8 s).
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                        " AND query LIKE '%%scheduled_outbound_calls%%' AND pid <> pg_backend_pid()")
-            if cur.fetchone()[0] == 1:
-                break
-            time.sleep(0.01)
+        wait_until_running(cur)
         start = time.time()
         g.process.send_signal(signal.SIGTERM)
         t.join(timeout=20)
