@@ -44,11 +44,12 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# callboard-gateway: a plain C++17 program (no server headers), linked with
-# Debian's cpp-httplib, libpq, libjwt and OpenSSL.
+# callboard-gateway: a C++20 program (coroutines; no server headers) on
+# Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL.
 GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
-GATEWAY_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir)
-GATEWAY_LIBS = -lcpp-httplib -ljwt -lpq -lssl -lcrypto -pthread
+GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
+	-DCALLBOARD_VERSION='"$(EXTVERSION)"'
+GATEWAY_LIBS = -ljwt -lpq -lssl -lcrypto -pthread
 
 all: callboard-gateway
 

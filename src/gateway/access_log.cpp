@@ -48,7 +48,7 @@ AccessLog::write(const AccessRecord &r) const
 {
 	if (r.status < min_status_)
 		return;
-	write_line({
+	nlohmann::ordered_json line = {
 		{"time", utc_now()},
 		{"remote", r.remote},
 		{"method", r.method},
@@ -57,7 +57,10 @@ AccessLog::write(const AccessRecord &r) const
 		{"bytes", r.bytes},
 		{"ms", static_cast<double>(static_cast<long long>(r.duration_ms * 1000)) / 1000},
 		{"role", r.role},
-	});
+	};
+	if (r.incomplete)
+		line["incomplete"] = true;
+	write_line(line);
 }
 
 void

@@ -20,6 +20,7 @@ struct AccessRecord
 	std::size_t bytes;
 	double		duration_ms;
 	std::string role;
+	bool		incomplete = false;	/* the response was cut short (the client sees it) */
 };
 
 class AccessLog

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_body.hpp"
+
 namespace gateway {
 
 namespace {
@@ -61,7 +63,7 @@ const std::vector<RpcFunction> &
 rpc_functions()
 {
 	static const std::vector<RpcFunction> functions = {
-		{"scheduled_outbound_calls", {{"status", "text", false}}},
+		{"scheduled_outbound_calls", {{"status", "text", false}}, nullptr},
 		{"scheduled_outbound_calls_summary", {}},
 		{"scheduled_outbound_calls_page",
 		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}},
@@ -70,7 +72,7 @@ rpc_functions()
 }
 
 const RpcFunction *
-find_rpc_function(const std::string &name)
+find_rpc_function(std::string_view name)
 {
 	for (const RpcFunction &f : rpc_functions())
 		if (name == f.name)
@@ -78,13 +80,20 @@ find_rpc_function(const std::string &name)
 	return nullptr;
 }
 
+const RpcFunction &
+legacy_function()
+{
+	static const RpcFunction &calls = *find_rpc_function("scheduled_outbound_calls");
+	return calls;
+}
+
 RpcArgs
 legacy_args(const QueryParams &params)
 {
-	const RpcFunction &calls = rpc_functions().front();
+	const RpcFunction &calls = legacy_function();
 	RpcArgs		args;
 	if (auto status = last_value(params, "status"))
-		args.emplace_back(&calls.params.front(), status);
+		args.emplace_back(find_param(calls, "status"), status);
 	return args;
 }
 
@@ -111,9 +120,12 @@ rpc_body_args(const std::string &body, const std::string &schema, const RpcFunct
 	if (body.find_first_not_of(" \t\r\n") == std::string::npos)
 		return RpcArgs{};
 
-	nlohmann::json object = nlohmann::json::parse(body, nullptr, false);
-	if (object.is_discarded())
-		return invalid_body("Empty or invalid json");
+	auto		parsed = parse_json_body(body);
+	if (auto *error = std::get_if<BodyError>(&parsed))
+		return invalid_body(*error == BodyError::too_deep
+							? "The request body nests deeper than " + std::to_string(kMaxBodyDepth) + " levels"
+							: "Empty or invalid json");
+	const nlohmann::json &object = std::get<nlohmann::json>(parsed);
 	if (!object.is_object())
 		return invalid_body("The request body must be a JSON object of the function's arguments");
 
@@ -141,7 +153,7 @@ rpc_body_args(const std::string &body, const std::string &schema, const RpcFunct
 std::string
 rpc_sql(const std::string &quoted_schema, const RpcFunction &function, const RpcArgs &args)
 {
-	std::string sql = "SELECT " + quoted_schema + "." + function.name + "(";
+	std::string sql = "SELECT " + quoted_schema + "." + (function.chunks_name ? function.chunks_name : function.name) + "(";
 	for (std::size_t i = 0; i < args.size(); i++)
 		sql += std::string(i ? ", " : "") + args[i].first->name + " => $" + std::to_string(i + 1) +
 			"::" + args[i].first->sql_type;

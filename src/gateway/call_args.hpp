@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -37,6 +38,11 @@ struct RpcFunction
 {
 	const char *name;
 	std::vector<RpcParam> params;
+	/*
+	 * The set-returning form that yields the same document in chunks, called
+	 * instead so that the document streams; nullptr when the value is small.
+	 */
+	const char *chunks_name = nullptr;
 
 	/* "name(a, b)", for PGRST202's hint. */
 	std::string signature() const;
@@ -44,7 +50,10 @@ struct RpcFunction
 
 /* scheduled_outbound_calls, scheduled_outbound_calls_summary, scheduled_outbound_calls_page. */
 const std::vector<RpcFunction> &rpc_functions();
-const RpcFunction *find_rpc_function(const std::string &name);
+const RpcFunction *find_rpc_function(std::string_view name);
+
+/* scheduled_outbound_calls: what the legacy Django path serves. */
+const RpcFunction &legacy_function();
 
 /* The arguments given, in the function's parameter order; nullopt is NULL. */
 using RpcArgs = std::vector<std::pair<const RpcParam *, std::optional<std::string>>>;
@@ -62,8 +71,10 @@ std::variant<RpcArgs, ApiError> rpc_body_args(const std::string &body, const std
 
 /*
  * SELECT "schema"."function"(a => $1::type, ...) for the arguments given,
- * in named notation so the others take their defaults.  Built from the
- * function table only: no request text is ever part of it.
+ * in named notation so the others take their defaults; the chunked form
+ * when the function has one (in the select list, where PostgreSQL runs a
+ * set-returning function row by row instead of collecting its rows first).
+ * Built from the function table only: no request text is ever part of it.
  */
 std::string rpc_sql(const std::string &quoted_schema, const RpcFunction &function, const RpcArgs &args);
 

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 extern char **environ;
@@ -145,90 +146,137 @@ parse_config_text(const std::string &text, const std::map<std::string, std::stri
 	return values;
 }
 
+namespace {
+
+/* One key of the configuration: its name and how its value sets the Config. */
+struct Setting
+{
+	const char *key;
+	std::function<void(Config &, const std::string &)> set;
+};
+
+Setting integer(const char *key, int Config::*field, int min, int max)
+{
+	return {key, [=](Config &c, const std::string &v) { c.*field = to_int(key, v, min, max); }};
+}
+
+Setting size(const char *key, std::size_t Config::*field, int min, int max)
+{
+	return {key, [=](Config &c, const std::string &v) { c.*field = static_cast<std::size_t>(to_int(key, v, min, max)); }};
+}
+
+Setting text(const char *key, std::string Config::*field)
+{
+	return {key, [=](Config &c, const std::string &v) { c.*field = v; }};
+}
+
+/* An empty value leaves the setting unset, as PostgREST reads it. */
+Setting optional_text(const char *key, std::optional<std::string> Config::*field)
+{
+	return {key, [=](Config &c, const std::string &v) {
+		if (!v.empty())
+			c.*field = v;
+	}};
+}
+
+const std::vector<Setting> &
+settings()
+{
+	static const std::vector<Setting> all = {
+		text("db-uri", &Config::db_uri),
+		{"db-schemas", [](Config &c, const std::string &v) {
+			if (!v.empty())
+				c.db_schemas = split_list(v);
+		}},
+		text("db-extra-search-path", &Config::db_extra_search_path),
+		optional_text("db-anon-role", &Config::db_anon_role),
+		integer("db-pool", &Config::db_pool, 1, 1000),
+		integer("db-pool-acquisition-timeout", &Config::db_pool_acquisition_timeout, 1, 3600),
+		optional_text("jwt-aud", &Config::jwt_aud),
+		{"jwt-role-claim-key", [](Config &, const std::string &v) {
+			if (v != ".role")
+				throw ConfigError("jwt-role-claim-key: only \".role\" is supported");
+		}},
+		text("server-host", &Config::server_host),
+		integer("server-port", &Config::server_port, 0, 65535),
+		{"server-cors-allowed-origins", [](Config &c, const std::string &v) {
+			if (!v.empty())
+				c.server_cors_allowed_origins = split_list(v);
+		}},
+		{"log-level", [](Config &c, const std::string &v) {
+			if (v != "crit" && v != "error" && v != "warn" && v != "info" && v != "debug")
+				throw ConfigError("log-level must be crit, error, warn, info or debug, not \"" + v + "\"");
+			c.log_level = v;
+		}},
+		optional_text("callboard-token-role", &Config::callboard_token_role),
+		optional_text("callboard-login-role", &Config::callboard_login_role),
+		integer("callboard-access-token-lifetime", &Config::callboard_access_token_lifetime, 1, 86400 * 30),
+		integer("callboard-refresh-token-lifetime", &Config::callboard_refresh_token_lifetime, 1, 86400 * 365),
+		integer("callboard-server-threads", &Config::callboard_server_threads, 0, 256),
+		integer("callboard-request-timeout", &Config::callboard_request_timeout, 1, 3600),
+		integer("callboard-keep-alive-timeout", &Config::callboard_keep_alive_timeout, 1, 3600),
+		size("callboard-max-uri-bytes", &Config::callboard_max_uri_bytes, 256, 1024 * 1024),
+		size("callboard-max-header-bytes", &Config::callboard_max_header_bytes, 1024, 1024 * 1024),
+		size("callboard-max-headers", &Config::callboard_max_headers, 8, 10000),
+		size("callboard-max-body-bytes", &Config::callboard_max_body_bytes, 1, 64 * 1024 * 1024),
+		size("callboard-min-send-rate", &Config::callboard_min_send_rate, 0, 1024 * 1024 * 1024),
+		integer("callboard-max-connections", &Config::callboard_max_connections, 1, 1000000),
+		integer("callboard-shutdown-grace", &Config::callboard_shutdown_grace, 0, 3600),
+		{"callboard-db-uris", [](Config &c, const std::string &v) {
+			std::stringstream words(v);
+			for (std::string uri; words >> uri;)
+				c.db_uris.push_back(uri);
+		}},
+	};
+	return all;
+}
+
+/* jwt-secret, decoded when jwt-secret-is-base64, and at least 32 bytes. */
+std::string
+jwt_secret(const std::string &value, const std::string &is_base64)
+{
+	std::string secret = value;
+	if (to_bool("jwt-secret-is-base64", is_base64))
+	{
+		auto		decoded = base64_decode(value);
+		if (!decoded)
+			throw ConfigError("jwt-secret is not valid base64 (jwt-secret-is-base64 is true)");
+		secret = *decoded;
+	}
+	if (secret.size() < 32)
+		throw ConfigError("jwt-secret must be at least 32 characters long");
+	return secret;
+}
+
+}								/* namespace */
+
 Config
 make_config(const std::map<std::string, std::string> &file_values,
 			const std::map<std::string, std::string> &env)
 {
 	/* One lookup: the environment overrides the file. */
-	auto get = [&](const std::string &key) -> std::optional<std::string> {
-		auto e = env.find(env_name(key));
+	auto		get = [&](const std::string &key) -> std::optional<std::string> {
+		auto		e = env.find(env_name(key));
 		if (e != env.end())
 			return e->second;
-		auto f = file_values.find(key);
+		auto		f = file_values.find(key);
 		if (f != file_values.end())
 			return f->second;
 		return std::nullopt;
 	};
-	Config c;
+	Config		c;
 
-	if (auto v = get("db-uri"))
-		c.db_uri = *v;
-	if (auto v = get("db-schemas").value_or(get("db-schema").value_or("")); !v.empty())
-		c.db_schemas = split_list(v);
-	if (auto v = get("db-extra-search-path"))
-		c.db_extra_search_path = *v;
-	if (auto v = get("db-anon-role"); v && !v->empty())
-		c.db_anon_role = *v;
-	if (auto v = get("db-pool"))
-		c.db_pool = to_int("db-pool", *v, 1, 1000);
-	if (auto v = get("db-pool-acquisition-timeout"))
-		c.db_pool_acquisition_timeout = to_int("db-pool-acquisition-timeout", *v, 1, 3600);
+	/* PostgREST's older name for db-schemas. */
+	if (auto v = get("db-schema"); v && !v->empty() && !get("db-schemas"))
+		c.db_schemas = split_list(*v);
+	for (const Setting &setting : settings())
+		if (auto v = get(setting.key))
+			setting.set(c, *v);
 	if (auto v = get("jwt-secret"))
-	{
-		bool is_base64 = to_bool("jwt-secret-is-base64", get("jwt-secret-is-base64").value_or("false"));
-		if (is_base64)
-		{
-			auto decoded = base64_decode(*v);
-			if (!decoded)
-				throw ConfigError("jwt-secret is not valid base64 (jwt-secret-is-base64 is true)");
-			c.jwt_secret = *decoded;
-		}
-		else
-			c.jwt_secret = *v;
-		if (c.jwt_secret.size() < 32)
-			throw ConfigError("jwt-secret must be at least 32 characters long");
-	}
-	if (auto v = get("jwt-aud"); v && !v->empty())
-		c.jwt_aud = *v;
-	if (auto v = get("jwt-role-claim-key"); v && *v != ".role")
-		throw ConfigError("jwt-role-claim-key: only \".role\" is supported");
-	if (auto v = get("server-host"))
-		c.server_host = *v;
-	if (auto v = get("server-port"))
-		c.server_port = to_int("server-port", *v, 0, 65535);
-	if (auto v = get("server-cors-allowed-origins"); v && !v->empty())
-		c.server_cors_allowed_origins = split_list(*v);
-	if (auto v = get("log-level"))
-	{
-		if (*v != "crit" && *v != "error" && *v != "warn" && *v != "info" && *v != "debug")
-			throw ConfigError("log-level must be crit, error, warn, info or debug");
-		c.log_level = *v;
-	}
-	if (auto v = get("callboard-token-role"); v && !v->empty())
-		c.callboard_token_role = *v;
-	if (auto v = get("callboard-login-role"); v && !v->empty())
-		c.callboard_login_role = *v;
-	if (auto v = get("callboard-access-token-lifetime"))
-		c.callboard_access_token_lifetime = to_int("callboard-access-token-lifetime", *v, 1, 86400 * 30);
-	if (auto v = get("callboard-refresh-token-lifetime"))
-		c.callboard_refresh_token_lifetime = to_int("callboard-refresh-token-lifetime", *v, 1, 86400 * 365);
-	if (auto v = get("callboard-server-threads"))
-		c.callboard_server_threads = to_int("callboard-server-threads", *v, 1, 4096);
-	if (auto v = get("callboard-request-timeout"))
-		c.callboard_request_timeout = to_int("callboard-request-timeout", *v, 1, 3600);
-	if (auto v = get("callboard-max-body-bytes"))
-		c.callboard_max_body_bytes = to_int("callboard-max-body-bytes", *v, 1, 64 * 1024 * 1024);
+		c.jwt_secret = jwt_secret(*v, get("jwt-secret-is-base64").value_or("false"));
 
-	c.db_uris.clear();
-	if (auto v = get("callboard-db-uris"))
-	{
-		std::stringstream words(*v);
-		for (std::string uri; words >> uri;)
-			c.db_uris.push_back(uri);
-	}
 	if (c.db_uris.empty())
 		c.db_uris.push_back(c.db_uri);
-
 	if (c.db_schemas.empty())
 		throw ConfigError("db-schemas must name at least one schema");
 	return c;

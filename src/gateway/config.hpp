@@ -45,9 +45,18 @@ struct Config
 	std::optional<std::string> callboard_login_role;
 	int			callboard_access_token_lifetime = 300;		/* SimpleJWT's 5 minutes */
 	int			callboard_refresh_token_lifetime = 86400;	/* and 1 day */
-	int			callboard_server_threads = 32;
-	int			callboard_request_timeout = 10;			/* seconds a client may take to send */
+	int			callboard_server_threads = 0;			/* event loops; 0: one per core */
+
+	/* Limits on what a client may send and how slowly it may read (http_session.hpp). */
+	int			callboard_request_timeout = 10;			/* seconds for a whole request */
+	int			callboard_keep_alive_timeout = 30;		/* seconds an idle connection stays */
+	std::size_t callboard_max_uri_bytes = 8 * 1024;
+	std::size_t callboard_max_header_bytes = 16 * 1024;
+	std::size_t callboard_max_headers = 100;
 	std::size_t callboard_max_body_bytes = 64 * 1024;
+	std::size_t callboard_min_send_rate = 4096;			/* bytes a second a reader must take */
+	int			callboard_max_connections = 10000;
+	int			callboard_shutdown_grace = 20;			/* seconds in-flight work may take after SIGTERM */
 };
 
 struct ConfigError : std::runtime_error

@@ -1,11 +1,12 @@
 /*
  * db_pool.cpp
- *		Lending, returning, connecting and backing off.
+ *		Lending, returning, connecting, waiting and backing off.
  */
 #include "db_pool.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
-#include <optional>
 
 namespace gateway {
 
@@ -13,30 +14,61 @@ namespace {
 
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{8000};
+constexpr std::chrono::milliseconds kConnectTimeout{5000};
 
-/* libpq's message, without its trailing newline. */
-std::string conn_message(PGconn *conn)
+/*
+ * An idle connection has nothing to say: if its socket is readable, the
+ * server has closed it or sent a FATAL error (a restart, a terminated
+ * backend), and it must not be lent.
+ */
+bool
+idle_connection_alive(PGconn *conn)
 {
-	std::string m = conn ? PQerrorMessage(conn) : "out of memory";
-	while (!m.empty() && (m.back() == '\n' || m.back() == ' '))
-		m.pop_back();
-	return m;
+	if (PQstatus(conn) != CONNECTION_OK)
+		return false;
+	pollfd		p = {PQsocket(conn), POLLIN, 0};
+	return ::poll(&p, 1, 0) == 0;
+}
+
+/* Ended its transaction and its pipeline: another request may use it. */
+bool
+reusable(PGconn *conn)
+{
+	return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE &&
+		PQpipelineStatus(conn) == PQ_PIPELINE_OFF && !PQisBusy(conn);
 }
 
 }								/* namespace */
 
-Lease::~Lease()
+/* A request waiting for a connection; woken from whichever loop frees one. */
+struct DbPool::Waiter
 {
-	if (conn_ != nullptr)
-		pool_->give_back(conn_, false);
+	explicit Waiter(Executor loop) : timer(loop) {}
+
+	net::steady_timer timer;
+	PGconn	   *granted = nullptr;	/* a connection handed over */
+	bool		woken = false;	/* something changed: look again */
+
+	/* Wakes the waiting coroutine on its own loop (timers are not thread-safe). */
+	static void wake(const std::shared_ptr<Waiter> &w)
+	{
+		w->woken = true;
+		net::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
+	}
+};
+
+Lease::Lease(DbPool *pool, PGconn *conn, Executor loop)
+	: pool_(pool), link_(std::make_unique<PgLink>(loop, conn))
+{
 }
 
-void
-Lease::discard()
+Lease::~Lease()
 {
-	if (conn_ != nullptr)
-		pool_->give_back(conn_, true);
-	conn_ = nullptr;
+	if (!link_)
+		return;					/* moved from */
+	PGconn	   *conn = link_->conn();
+	link_.reset();				/* stop watching before the pool may close it */
+	pool_->give_back(conn, broken_);
 }
 
 DbPool::DbPool(std::string uri, int size, std::chrono::seconds acquire_timeout)
@@ -46,8 +78,19 @@ DbPool::DbPool(std::string uri, int size, std::chrono::seconds acquire_timeout)
 
 DbPool::~DbPool()
 {
-	std::lock_guard<std::mutex> lock(mutex_);
-	for (PGconn *conn : idle_)
+	close_idle();
+}
+
+void
+DbPool::close_idle()
+{
+	std::vector<PGconn *> closing;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		closing.swap(idle_);
+		open_ -= static_cast<int>(closing.size());
+	}
+	for (PGconn *conn : closing)
 		PQfinish(conn);
 }
 
@@ -55,7 +98,7 @@ int
 DbPool::retry_after() const
 {
 	std::lock_guard<std::mutex> lock(mutex_);
-	auto left = std::chrono::duration_cast<std::chrono::seconds>(down_until_ - std::chrono::steady_clock::now());
+	auto		left = std::chrono::duration_cast<std::chrono::seconds>(down_until_ - std::chrono::steady_clock::now());
 	return std::max<int>(1, static_cast<int>(left.count()) + 1);
 }
 
@@ -66,76 +109,148 @@ DbPool::down() const
 	return std::chrono::steady_clock::now() < down_until_;
 }
 
-std::variant<Lease, ApiError>
-DbPool::acquire()
+PoolStats
+DbPool::stats() const
 {
-	std::unique_lock<std::mutex> lock(mutex_);
-
-	if (!freed_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty() || open_ < size_; }))
-		return acquisition_timeout();
-
-	if (!idle_.empty())
-	{
-		PGconn	   *conn = idle_.back();
-		idle_.pop_back();
-		if (PQstatus(conn) == CONNECTION_OK)
-			return Lease(this, conn);
-		PQfinish(conn);
-		open_--;
-	}
-
-	if (std::chrono::steady_clock::now() < down_until_)
-	{
-		auto left = std::chrono::duration_cast<std::chrono::seconds>(down_until_ - std::chrono::steady_clock::now());
-		return connection_error("the database was unreachable moments ago; not retrying yet",
-								static_cast<int>(left.count()) + 1);
-	}
-	open_++;
-	lock.unlock();
-	return connect();
+	std::lock_guard<std::mutex> lock(mutex_);
+	PoolStats	s;
+	s.idle = static_cast<int>(idle_.size());
+	s.in_use = open_ - s.idle;
+	s.waiting = static_cast<int>(waiters_.size());
+	s.down = std::chrono::steady_clock::now() < down_until_;
+	return s;
 }
 
-std::variant<Lease, ApiError>
-DbPool::connect()
+ApiError
+DbPool::down_error() const
 {
-	/* connect_timeout first, so a value in the URI overrides it. */
-	const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
-	const char *values[] = {"5", "callboard-gateway", uri_.c_str(), nullptr};
-	PGconn	   *conn = PQconnectdbParams(keys, values, 1);
+	auto		left = std::chrono::duration_cast<std::chrono::seconds>(down_until_ - std::chrono::steady_clock::now());
+	return connection_error("the database was unreachable moments ago; not retrying yet",
+							static_cast<int>(left.count()) + 1);
+}
+
+awaitable<std::variant<Lease, ApiError>>
+DbPool::acquire(bool fresh)
+{
+	Executor	loop = co_await net::this_coro::executor;
+	const auto	deadline = std::chrono::steady_clock::now() + acquire_timeout_;
+
+	for (;;)
+	{
+		std::shared_ptr<Waiter> waiter;
+		std::vector<PGconn *> dead;
+		bool		connect_now = false;
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			while (!fresh && !idle_.empty())
+			{
+				PGconn	   *conn = idle_.back();
+				idle_.pop_back();
+				if (idle_connection_alive(conn))
+				{
+					for (PGconn *d : dead)
+						PQfinish(d);
+					co_return Lease(this, conn, loop);
+				}
+				dead.push_back(conn);
+				open_--;
+			}
+			if (fresh && !idle_.empty())
+			{
+				/* Its slot is ours: a new connection replaces it. */
+				dead.push_back(idle_.back());
+				idle_.pop_back();
+				connect_now = true;
+			}
+			else if (open_ < size_)
+			{
+				if (std::chrono::steady_clock::now() < down_until_)
+				{
+					for (PGconn *d : dead)
+						PQfinish(d);
+					co_return down_error();
+				}
+				open_++;
+				connect_now = true;
+			}
+			else
+			{
+				waiter = std::make_shared<Waiter>(loop);
+				waiters_.push_back(waiter);
+			}
+		}
+		for (PGconn *d : dead)
+			PQfinish(d);
+		if (connect_now)
+			co_return co_await connect(loop);
+
+		waiter->timer.expires_at(deadline);
+		boost::system::error_code ec;
+		co_await waiter->timer.async_wait(net::redirect_error(use_awaitable, ec));
+
+		std::lock_guard<std::mutex> lock(mutex_);
+		if (waiter->granted != nullptr)
+			co_return Lease(this, waiter->granted, loop);
+		auto		it = std::find(waiters_.begin(), waiters_.end(), waiter);
+		if (it != waiters_.end())
+			waiters_.erase(it);
+		if (!waiter->woken && std::chrono::steady_clock::now() >= deadline)
+			co_return acquisition_timeout();
+		/* Woken without a connection: a slot was freed, or the database went down. */
+	}
+}
+
+awaitable<std::variant<Lease, ApiError>>
+DbPool::connect(Executor loop)
+{
+	std::string error;
+	PGconn	   *conn = co_await pg_connect(uri_, kConnectTimeout, error);
 
 	std::lock_guard<std::mutex> lock(mutex_);
-	if (conn != nullptr && PQstatus(conn) == CONNECTION_OK)
+	if (conn != nullptr)
 	{
 		backoff_ = std::chrono::milliseconds{0};
 		down_until_ = {};
-		return Lease(this, conn);
+		co_return Lease(this, conn, loop);
 	}
-
-	std::string message = conn_message(conn);
-	PQfinish(conn);
 	open_--;
-	freed_.notify_one();
 	backoff_ = backoff_.count() == 0 ? kFirstBackoff : std::min(kMaxBackoff, backoff_ * 2);
 	down_until_ = std::chrono::steady_clock::now() + backoff_;
-	return connection_error(message, static_cast<int>((backoff_.count() + 999) / 1000));
+	/* Everyone waiting learns at once that the database is down. */
+	for (const auto &w : waiters_)
+		Waiter::wake(w);
+	waiters_.clear();
+	co_return connection_error(error, static_cast<int>((backoff_.count() + 999) / 1000));
 }
 
 void
 DbPool::give_back(PGconn *conn, bool broken)
 {
-	/* A request always ends its transaction; anything else is not reusable. */
-	bool		reusable = !broken && PQstatus(conn) == CONNECTION_OK &&
-		PQtransactionStatus(conn) == PQTRANS_IDLE;
-
-	std::lock_guard<std::mutex> lock(mutex_);
-	if (reusable)
-		idle_.push_back(conn);
-	else
+	bool		keep = !broken && reusable(conn);
 	{
-		PQfinish(conn);
+		std::lock_guard<std::mutex> lock(mutex_);
+		if (keep)
+		{
+			if (!waiters_.empty())
+			{
+				auto		w = waiters_.front();
+				waiters_.pop_front();
+				w->granted = conn;
+				Waiter::wake(w);
+			}
+			else
+				idle_.push_back(conn);
+			return;
+		}
 		open_--;
+		if (!waiters_.empty())
+		{
+			/* A slot is free: the first waiter opens a connection in it. */
+			Waiter::wake(waiters_.front());
+			waiters_.pop_front();
+		}
 	}
-	freed_.notify_one();
+	PQfinish(conn);
 }
 
 DbPools::DbPools(const std::vector<std::string> &uris, int size_each, std::chrono::seconds acquire_timeout)
@@ -144,31 +259,32 @@ DbPools::DbPools(const std::vector<std::string> &uris, int size_each, std::chron
 		pools_.push_back(std::make_unique<DbPool>(uri, size_each, acquire_timeout));
 }
 
-std::variant<Lease, ApiError>
-DbPools::acquire()
+awaitable<std::variant<Lease, ApiError>>
+DbPools::acquire(bool fresh)
 {
 	const std::size_t n = pools_.size();
 	const std::size_t start = next_++ % n;
-	std::optional<ApiError> last;
 
-	/* First the databases that answered lately, then, if none did, the others. */
-	for (bool retry_down : {false, true})
+	/* The databases that answered lately first, then the others; each once. */
+	std::vector<DbPool *> order, down;
+	for (std::size_t i = 0; i < n; i++)
 	{
-		for (std::size_t i = 0; i < n; i++)
-		{
-			DbPool	   &pool = *pools_[(start + i) % n];
-			if (pool.down() != retry_down)
-				continue;
-			auto		acquired = pool.acquire();
-			if (std::holds_alternative<Lease>(acquired))
-				return acquired;
-			ApiError	error = std::get<ApiError>(std::move(acquired));
-			if (error.code != "PGRST000")
-				return error;	/* that database is up but busy: say so */
-			last = std::move(error);
-		}
+		DbPool	   *pool = pools_[(start + i) % n].get();
+		(pool->down() ? down : order).push_back(pool);
 	}
-	return *last;
+	order.insert(order.end(), down.begin(), down.end());
+
+	ApiError	last = connection_error("no database configured", 1);
+	for (DbPool *pool : order)
+	{
+		auto		acquired = co_await pool->acquire(fresh);
+		if (std::holds_alternative<Lease>(acquired))
+			co_return acquired;
+		last = std::get<ApiError>(std::move(acquired));
+		if (last.code != "PGRST000")
+			co_return last;		/* that database is up but busy: say so */
+	}
+	co_return last;
 }
 
 int
@@ -178,6 +294,22 @@ DbPools::retry_after() const
 	for (const auto &pool : pools_)
 		seconds = seconds == 0 ? pool->retry_after() : std::min(seconds, pool->retry_after());
 	return seconds;
+}
+
+std::vector<PoolStats>
+DbPools::stats() const
+{
+	std::vector<PoolStats> all;
+	for (const auto &pool : pools_)
+		all.push_back(pool->stats());
+	return all;
+}
+
+void
+DbPools::close_idle()
+{
+	for (const auto &pool : pools_)
+		pool->close_idle();
 }
 
 }								/* namespace gateway */

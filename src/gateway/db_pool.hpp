@@ -1,12 +1,21 @@
 /*
  * db_pool.hpp
- *		A fixed pool of libpq connections to one database.
+ *		Pools of libpq connections, shared by the event loops.
  *
- * Connections are opened lazily, reused, and replaced when they break.  When
- * the database cannot be reached the pool stops trying for a short, growing
- * while (0.5 s doubling to 8 s): requests in that window fail at once with
- * PGRST000 and a Retry-After, instead of each waiting on a connect; the first
- * request after it tries again, so the gateway recovers by itself.
+ * One pool per database, of at most db-pool connections, opened when first
+ * needed and reused.  Any loop may borrow a connection: while on loan it is
+ * watched by the borrower's loop (pg_link.hpp).  A request that finds every
+ * connection busy waits, without blocking its loop, up to
+ * db-pool-acquisition-timeout, then gets PGRST003.
+ *
+ * When the database cannot be reached the pool stops trying for a short,
+ * growing while (0.5 s doubling to 8 s): requests in that window fail at
+ * once with PGRST000 and a Retry-After instead of each waiting on a connect;
+ * the first request after it tries again, so the gateway recovers by itself.
+ *
+ * An idle connection is checked before it is lent: one whose server has
+ * gone (a restart, pg_terminate_backend) has something to read, or an error,
+ * and is closed rather than lent.
  */
 #ifndef CALLBOARD_GATEWAY_DB_POOL_HPP
 #define CALLBOARD_GATEWAY_DB_POOL_HPP
@@ -15,41 +24,52 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <memory>
-#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "api_error.hpp"
+#include "asio.hpp"
+#include "pg_link.hpp"
 
 namespace gateway {
 
 class DbPool;
 
-/* A connection on loan; returned to the pool when it goes out of scope. */
+/* A connection on loan, watched by the borrower's loop; returned when destroyed. */
 class Lease
 {
 public:
-	Lease(DbPool *pool, PGconn *conn) : pool_(pool), conn_(conn) {}
-	Lease(Lease &&other) noexcept : pool_(other.pool_), conn_(other.conn_) { other.conn_ = nullptr; }
-	Lease(const Lease &) = delete;
-	Lease &operator=(const Lease &) = delete;
+	Lease(DbPool *pool, PGconn *conn, Executor loop);
+	Lease(Lease &&other) noexcept = default;
 	Lease &operator=(Lease &&) = delete;
 	~Lease();
 
-	PGconn	   *get() const { return conn_; }
+	PgLink	   &link() { return *link_; }
+	PGconn	   *conn() const { return link_->conn(); }
 
-	/* The connection is broken: close it instead of returning it. */
-	void		discard();
+	/* The connection is broken or in an unknown state: close it instead of returning it. */
+	void		discard() { broken_ = true; }
 
 private:
 	DbPool	   *pool_;
-	PGconn	   *conn_;
+	std::unique_ptr<PgLink> link_;
+	bool		broken_ = false;
 };
 
-/* One pool per database, for DbPools below. */
+/* The counts a pool reports (for /ready and metrics). */
+struct PoolStats
+{
+	int			idle = 0;
+	int			in_use = 0;
+	int			waiting = 0;
+	bool		down = false;
+};
+
+/* One pool per database, for DbPools below.  Thread-safe. */
 class DbPool
 {
 public:
@@ -58,8 +78,11 @@ public:
 	DbPool(const DbPool &) = delete;
 	DbPool &operator=(const DbPool &) = delete;
 
-	/* A connection, or PGRST000 (unreachable) / PGRST003 (none free in time). */
-	std::variant<Lease, ApiError> acquire();
+	/*
+	 * A connection, or PGRST000 (unreachable) / PGRST003 (none free in time).
+	 * `fresh`: never an idle connection, a new one (after one turned out dead).
+	 */
+	awaitable<std::variant<Lease, ApiError>> acquire(bool fresh = false);
 
 	/* Seconds a client should wait before retrying while the database is down. */
 	int			retry_after() const;
@@ -67,20 +90,26 @@ public:
 	/* The database was unreachable moments ago: the pool is waiting to retry. */
 	bool		down() const;
 
-	const std::string &uri() const { return uri_; }
+	PoolStats	stats() const;
+
+	/* Closes the idle connections (at shutdown); connections on loan close when returned. */
+	void		close_idle();
 
 private:
 	friend class Lease;
+	struct Waiter;
+
 	void		give_back(PGconn *conn, bool broken);
-	std::variant<Lease, ApiError> connect();
+	awaitable<std::variant<Lease, ApiError>> connect(Executor loop);
+	ApiError	down_error() const;
 
 	const std::string uri_;
 	const int	size_;
 	const std::chrono::seconds acquire_timeout_;
 
 	mutable std::mutex mutex_;
-	std::condition_variable freed_;
 	std::vector<PGconn *> idle_;
+	std::deque<std::shared_ptr<Waiter>> waiters_;
 	int			open_ = 0;		/* connections idle or on loan, and connects under way */
 	std::chrono::steady_clock::time_point down_until_{};
 	std::chrono::milliseconds backoff_{0};
@@ -98,8 +127,10 @@ class DbPools
 public:
 	DbPools(const std::vector<std::string> &uris, int size_each, std::chrono::seconds acquire_timeout);
 
-	std::variant<Lease, ApiError> acquire();
+	awaitable<std::variant<Lease, ApiError>> acquire(bool fresh = false);
 	int			retry_after() const;
+	std::vector<PoolStats> stats() const;
+	void		close_idle();
 
 private:
 	std::vector<std::unique_ptr<DbPool>> pools_;

@@ -13,6 +13,14 @@
  * One round trip; the values are always parameters, never SQL text; and since
  * every setting is local to the transaction, nothing is left on the
  * connection afterwards, which is what pgbouncer's transaction pooling needs.
+ *
+ * A statement's rows can be taken as they arrive (libpq's single-row mode)
+ * by a RowSink: a document streamed by scheduled_outbound_calls_chunks()
+ * then goes to the client chunk by chunk, and a sink that cannot keep up
+ * holds the next row back, which holds the server back.  When the sink
+ * gives up, or the link is interrupted (the client hung up), the query is
+ * cancelled and its results drained, so the connection goes back to the
+ * pool idle, with no transaction open and nothing running.
  */
 #ifndef CALLBOARD_GATEWAY_DB_REQUEST_HPP
 #define CALLBOARD_GATEWAY_DB_REQUEST_HPP
@@ -25,6 +33,8 @@
 #include <vector>
 
 #include "api_error.hpp"
+#include "asio.hpp"
+#include "db_pool.hpp"
 
 namespace gateway {
 
@@ -40,19 +50,44 @@ struct RequestSettings
 
 using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
+inline PgResult
+adopt(PGresult *res)
+{
+	return PgResult(res, &PQclear);
+}
+
+/* Takes a statement's rows one at a time. */
+class RowSink
+{
+public:
+	virtual		~RowSink() = default;
+
+	/*
+	 * One row (PGRES_SINGLE_TUPLE); the sink may keep it (move it out).
+	 * false: stop; the query is cancelled.  (By reference: GCC 12 mis-copies
+	 * some by-value parameters of coroutines.)
+	 */
+	virtual awaitable<bool> row(PgResult &row) = 0;
+};
+
 struct DbOutcome
 {
-	PgResult	result{nullptr, &PQclear};	/* the statement's rows, when it succeeded */
+	PgResult	result{nullptr, &PQclear};	/* without a sink: the statement's rows */
 	std::optional<ApiError> error;
 	bool		connection_lost = false;	/* no answer from the server at all */
+	bool		rows_taken = false;	/* a sink took a row before the outcome */
+	bool		stopped = false;	/* the sink or an interruption stopped the query */
 };
 
 /*
- * Runs `sql` with `params` (nullopt = NULL) after the settings.  `authed`
- * picks 403 or 401 for a privilege error.
+ * Runs `sql` with `params` (nullopt = NULL) after the settings, on the
+ * leased connection.  `authed` picks 403 or 401 for a privilege error.
+ * With `sink`, rows go to it as they arrive.  `blocking` runs the cancel
+ * request, which blocks.
  */
-DbOutcome	run_request(PGconn *conn, const RequestSettings &settings, const std::string &sql,
-						const std::vector<std::optional<std::string>> &params, bool authed);
+awaitable<DbOutcome> run_request(Lease &lease, const RequestSettings &settings, const std::string &sql,
+								 const std::vector<std::optional<std::string>> &params, bool authed,
+								 RowSink *sink, net::thread_pool::executor_type blocking);
 
 }								/* namespace gateway */
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "django_password.hpp"
+#include "json_body.hpp"
 #include "simplejwt.hpp"
 
 namespace gateway {
@@ -73,18 +74,19 @@ Reply token_not_valid(const char *detail)
  * string; or the 400 Django REST framework gives (which field is missing).
  */
 std::variant<nlohmann::json, Reply> string_fields(const Request &request,
-												 std::initializer_list<const char *> fields)
+												 const std::vector<const char *> &fields)
 {
-	nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-	if (!body.is_object())
+	auto		parsed = parse_json_body(request.body);
+	nlohmann::json *body = std::get_if<nlohmann::json>(&parsed);
+	if (body == nullptr || !body->is_object())
 		return json_reply(400, {{"detail", "JSON parse error - the body must be a JSON object"}});
 	nlohmann::ordered_json missing = nlohmann::ordered_json::object();
 	for (const char *field : fields)
-		if (!body.contains(field) || !body[field].is_string() || body[field].get<std::string>().empty())
+		if (!body->contains(field) || !(*body)[field].is_string() || (*body)[field].get<std::string>().empty())
 			missing[field] = {"This field is required."};
 	if (!missing.empty())
 		return json_reply(400, missing);
-	return body;
+	return std::move(*body);
 }
 
 /* The argument names a request gives, for PostgREST's answer to an unknown function. */
@@ -93,15 +95,152 @@ std::vector<std::string> argument_names(const Request &request)
 	std::set<std::string> names;
 	if (request.method == "POST")
 	{
-		nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
-		if (body.is_object())
-			for (auto it = body.begin(); it != body.end(); ++it)
+		auto		parsed = parse_json_body(request.body);
+		if (auto *body = std::get_if<nlohmann::json>(&parsed); body && body->is_object())
+			for (auto it = body->begin(); it != body->end(); ++it)
 				names.insert(it.key());
 	}
 	else
 		for (const auto &p : request.params)
 			names.insert(p.first);
 	return {names.begin(), names.end()};
+}
+
+/*
+ * A function's answer, from its rows to the client as they arrive.  The
+ * first row is held back: if it is the only one (a small document, a page,
+ * the summary) the reply goes out whole, with a Content-Length.  A second
+ * row begins a chunked response, and each row after is a chunk.  An error
+ * before anything was sent is PostgREST's error reply; after, the response
+ * is cut short.
+ */
+class FunctionBody : public RowSink
+{
+public:
+	FunctionBody(Responder &out, std::string role) : out_(out), role_(std::move(role)) {}
+
+	awaitable<bool> row(PgResult &row) override
+	{
+		if (!held_ && !begun_)
+		{
+			held_ = std::move(row);
+			co_return true;
+		}
+		if (!begun_)
+		{
+			begun_ = true;
+			bool		ok = co_await out_.begin(head(), std::nullopt);
+			if (ok)
+				ok = co_await write(held_.get());
+			held_.reset();
+			if (!ok)
+				co_return false;
+		}
+		co_return co_await write(row.get());
+	}
+
+	/* The outcome of the query, after every row. */
+	awaitable<void> finish(const DbOutcome &outcome)
+	{
+		if (outcome.error && !begun_)
+			co_await out_.send(with_role(error_reply(*outcome.error)));
+		else if (outcome.error || outcome.stopped || outcome.connection_lost)
+		{
+			if (begun_)
+				out_.abort(outcome.error ? outcome.error->code + " " + outcome.error->message
+						   : outcome.stopped ? "the client went away or read too slowly"
+						   : "the database connection was lost");
+		}
+		else if (begun_)
+			co_await out_.end();
+		else if (held_ && !PQgetisnull(held_.get(), 0, 0))
+		{
+			std::size_t size = static_cast<std::size_t>(PQgetlength(held_.get(), 0, 0));
+			bool		ok = co_await out_.begin(head(), size);
+			if (ok)
+				ok = co_await write(held_.get());
+			if (ok)
+				co_await out_.end();
+		}
+		else if (outcome.result && PQntuples(outcome.result.get()) == 1 &&
+				 !PQgetisnull(outcome.result.get(), 0, 0))
+		{
+			/* Not streamed after all (single-row mode refused): the whole result. */
+			Reply		reply = head();
+			reply.body.assign(PQgetvalue(outcome.result.get(), 0, 0), PQgetlength(outcome.result.get(), 0, 0));
+			co_await out_.send(reply);
+		}
+		else
+		{
+			Reply		reply = head();
+			reply.body = "null";
+			co_await out_.send(reply);
+		}
+	}
+
+private:
+	Reply		head() const
+	{
+		Reply		r;
+		r.role = role_;
+		return r;
+	}
+
+	Reply		with_role(Reply r) const
+	{
+		r.role = role_;
+		return r;
+	}
+
+	awaitable<bool> write(const PGresult *res)
+	{
+		return out_.write(PQgetvalue(res, 0, 0), static_cast<std::size_t>(PQgetlength(res, 0, 0)));
+	}
+
+	Responder  &out_;
+	std::string role_;
+	PgResult	held_ = adopt(nullptr);
+	bool		begun_ = false;
+};
+
+/* SimpleJWT's login answer: a refresh and an access token. */
+Reply tokens_reply(const Config &config, std::int64_t user_id, const std::string &role)
+{
+	std::int64_t now = now_seconds();
+	Reply		reply = json_reply(200, {
+		{"refresh", mint_token(config.jwt_secret, "refresh", user_id, now, config.callboard_refresh_token_lifetime)},
+		{"access", mint_token(config.jwt_secret, "access", user_id, now, config.callboard_access_token_lifetime)},
+	});
+	reply.role = role;
+	return reply;
+}
+
+/* SimpleJWT's refresh answer. */
+Reply access_reply(const Config &config, std::int64_t user_id, const std::string &role)
+{
+	Reply		reply = json_reply(200, {
+		{"access", mint_token(config.jwt_secret, "access", user_id, now_seconds(),
+							  config.callboard_access_token_lifetime)},
+	});
+	reply.role = role;
+	return reply;
+}
+
+Reply no_active_account_for_token()
+{
+	return json_reply(401, {{"detail", "No active account found for the given token."},
+							{"code", "no_active_account"}});
+}
+
+/*
+ * A statement's one parameter.  (Not a braced list at the call: GCC 12
+ * cannot keep an initializer_list's array in a coroutine's frame.)
+ */
+std::vector<std::optional<std::string>> one_param(std::string value)
+{
+	std::vector<std::optional<std::string>> params;
+	params.emplace_back(std::move(value));
+	return params;
 }
 
 const char *const kLoginSql =
@@ -122,8 +261,9 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-Handlers::Handlers(const Config &config)
+Handlers::Handlers(const Config &config, net::thread_pool::executor_type blocking)
 	: config_(config),
+	  blocking_(blocking),
 	  pools_(config.db_uris, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
 	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
 	  schema_(config.db_schemas.front()),
@@ -140,104 +280,111 @@ Handlers::settings_for(const Request &request, const std::string &role, const st
 	return RequestSettings{search_path_, role, claims, request.method, request.path, request.headers_json};
 }
 
-DbOutcome
+awaitable<DbOutcome>
 Handlers::run(const RequestSettings &settings, const std::string &sql,
-			  const std::vector<std::optional<std::string>> &params, bool authed)
+			  const std::vector<std::optional<std::string>> &params, bool authed,
+			  RowSink *sink, Responder *out)
 {
 	for (int attempt = 0;; attempt++)
 	{
-		auto acquired = pools_.acquire();
+		auto		acquired = co_await pools_.acquire(attempt > 0);
 		if (auto *error = std::get_if<ApiError>(&acquired))
 		{
 			DbOutcome	outcome;
 			outcome.error = *error;
-			return outcome;
+			co_return outcome;
 		}
 		Lease		lease = std::get<Lease>(std::move(acquired));
-		DbOutcome	outcome = run_request(lease.get(), settings, sql, params, authed);
-		if (!outcome.connection_lost)
-			return outcome;
+		if (out != nullptr)
+			out->arm_hangup([&lease] { lease.link().interrupt(); });
+		DbOutcome	outcome = co_await run_request(lease, settings, sql, params, authed, sink, blocking_);
+		if (out != nullptr)
+			out->disarm_hangup();
+		if (!outcome.connection_lost || outcome.rows_taken)
+			co_return outcome;
 
 		/*
 		 * A pooled connection can die with its server (a restart): the
-		 * request only reads, so it is safe to try once more on a new one.
+		 * request only reads and nothing was sent, so it is safe to try once
+		 * more, on a new connection.
 		 */
-		std::string message = PQerrorMessage(lease.get());
+		std::string message = pg_message(lease.conn());
 		lease.discard();
 		if (attempt == 0)
 			continue;
 		outcome.error = client_error(message, pools_.retry_after());
-		return outcome;
+		co_return outcome;
 	}
 }
 
-Reply
-Handlers::legacy(const Request &request)
+awaitable<void>
+Handlers::legacy(const Request &request, Responder &out)
 {
 	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
-	auto auth = authenticate(request.authorization, auth_, now_seconds(), false);
+	auto		auth = authenticate(request.authorization, auth_, now_seconds(), false);
 	if (auto *error = std::get_if<ApiError>(&auth))
-		return error_reply(*error);
-	return call(request, rpc_functions().front(), legacy_args(request.params), std::get<Auth>(auth));
+		co_return (void) co_await out.send(error_reply(*error));
+	co_await call(request, legacy_function(), legacy_args(request.params), std::get<Auth>(auth), out);
 }
 
-Reply
-Handlers::rpc(const Request &request, const std::string &name)
+awaitable<void>
+Handlers::rpc(const Request &request, const std::string &name, Responder &out)
 {
-	auto auth = authenticate(request.authorization, auth_, now_seconds(), true);
+	auto		auth = authenticate(request.authorization, auth_, now_seconds(), true);
 	if (auto *error = std::get_if<ApiError>(&auth))
-		return error_reply(*error);
+		co_return (void) co_await out.send(error_reply(*error));
 
 	const RpcFunction *function = find_rpc_function(name);
 	if (function == nullptr)
-		return error_reply(no_rpc(schema_, name, argument_names(request), request.method == "POST",
-								  rpc_functions().front().signature()));
-	return call(request, *function,
-				request.method == "POST" ? rpc_body_args(request.body, schema_, *function)
-				: rpc_query_args(request.params, schema_, *function),
-				std::get<Auth>(auth));
+		co_return (void) co_await out.send(error_reply(no_rpc(schema_, name, argument_names(request),
+															   request.method == "POST",
+															   legacy_function().signature())));
+	/* Named, not a conditional temporary: GCC 12 destroys those twice inside co_await. */
+	std::variant<RpcArgs, ApiError> args = request.method == "POST"
+		? rpc_body_args(request.body, schema_, *function)
+		: rpc_query_args(request.params, schema_, *function);
+	co_await call(request, *function, args, std::get<Auth>(auth), out);
 }
 
-Reply
+awaitable<void>
 Handlers::call(const Request &request, const RpcFunction &function,
-			   const std::variant<RpcArgs, ApiError> &args, const Auth &who)
+			   const std::variant<RpcArgs, ApiError> &args, const Auth &who, Responder &out)
 {
 	if (auto *error = std::get_if<ApiError>(&args))
-		return error_reply(*error);
+	{
+		Reply		reply = error_reply(*error);
+		reply.role = who.role;
+		co_return (void) co_await out.send(reply);
+	}
 	const RpcArgs &given = std::get<RpcArgs>(args);
 
-	DbOutcome	outcome = run(settings_for(request, who.role, who.claims.dump()),
-							  rpc_sql(quoted_schema_, function, given), rpc_values(given), who.authed);
-	if (outcome.error)
-	{
-		Reply		reply = error_reply(*outcome.error);
-		reply.role = who.role;
-		return reply;
-	}
-
-	Reply		reply;
-	const PGresult *res = outcome.result.get();
-	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
-		reply.result = std::shared_ptr<PGresult>(outcome.result.release(), PQclear);
-	else
-		reply.body = "null";
-	reply.role = who.role;
-	return reply;
+	FunctionBody body(out, who.role);
+	DbOutcome	outcome = co_await run(settings_for(request, who.role, who.claims.dump()),
+									   rpc_sql(quoted_schema_, function, given), rpc_values(given),
+									   who.authed, &body, &out);
+	co_await body.finish(outcome);
 }
 
-Reply
-Handlers::login(const Request &request)
+awaitable<void>
+Handlers::login(const Request &request, Responder &out)
 {
-	auto fields = string_fields(request, {"email", "password"});
+	static const std::vector<const char *> kFields = {"email", "password"};
+	auto		fields = string_fields(request, kFields);
 	if (auto *reply = std::get_if<Reply>(&fields))
-		return *reply;
+		co_return (void) co_await out.send(*reply);
 	const std::string email = std::get<nlohmann::json>(fields)["email"];
 	const std::string password = std::get<nlohmann::json>(fields)["password"];
 
-	DbOutcome	outcome = run(settings_for(request, login_role_, "{}"), kLoginSql, {email}, false);
+	DbOutcome	outcome = co_await run(settings_for(request, login_role_, "{}"), kLoginSql, one_param(email),
+									   false, nullptr, &out);
 	if (outcome.error)
-		return error_reply(*outcome.error);
+		co_return (void) co_await out.send(error_reply(*outcome.error));
+	if (!outcome.result)
+		co_return;				/* the client went away */
 
+	/* PBKDF2 takes a core for a while: off the loop. */
+	Executor	loop = co_await net::this_coro::executor;
+	co_await net::post(blocking_, use_awaitable);
 	const PGresult *res = outcome.result.get();
 	std::optional<std::int64_t> user_id;
 	for (int row = 0; row < PQntuples(res) && !user_id; row++)
@@ -248,78 +395,69 @@ Handlers::login(const Request &request)
 	}
 	if (PQntuples(res) == 0)
 		spend_password_check_time(password);
+	co_await net::post(loop, use_awaitable);
 	if (!user_id)
-		return no_active_account();
+		co_return (void) co_await out.send(no_active_account());
 
-	std::int64_t now = now_seconds();
-	Reply		reply = json_reply(200, {
-		{"refresh", mint_token(config_.jwt_secret, "refresh", *user_id, now,
-							   config_.callboard_refresh_token_lifetime)},
-		{"access", mint_token(config_.jwt_secret, "access", *user_id, now,
-							  config_.callboard_access_token_lifetime)},
-	});
-	reply.role = login_role_;
-	return reply;
+	co_await out.send(tokens_reply(config_, *user_id, login_role_));
 }
 
-Reply
-Handlers::refresh(const Request &request)
+awaitable<void>
+Handlers::refresh(const Request &request, Responder &out)
 {
-	auto fields = string_fields(request, {"refresh"});
+	static const std::vector<const char *> kFields = {"refresh"};
+	auto		fields = string_fields(request, kFields);
 	if (auto *reply = std::get_if<Reply>(&fields))
-		return *reply;
+		co_return (void) co_await out.send(*reply);
 
-	auto verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_, now_seconds());
+	auto		verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_, now_seconds());
 	if (std::holds_alternative<ApiError>(verified))
-		return token_not_valid("Token is invalid or expired");
+		co_return (void) co_await out.send(token_not_valid("Token is invalid or expired"));
 	const nlohmann::json &claims = std::get<nlohmann::json>(verified);
 	if (claims.value("token_type", "") != "refresh")
-		return token_not_valid("Token has wrong type");
-	auto user = claims.find("user_id");
+		co_return (void) co_await out.send(token_not_valid("Token has wrong type"));
+	auto		user = claims.find("user_id");
 	if (user == claims.end() || !user->is_number_integer())
-		return token_not_valid("Token contained no recognizable user identification");
+		co_return (void) co_await out.send(token_not_valid("Token contained no recognizable user identification"));
 
 	/* A user deactivated since login gets no new access token. */
-	DbOutcome	outcome = run(settings_for(request, login_role_, "{}"), kActiveUserSql,
-							  {std::to_string(user->get<std::int64_t>())}, false);
+	DbOutcome	outcome = co_await run(settings_for(request, login_role_, "{}"), kActiveUserSql,
+									   one_param(std::to_string(user->get<std::int64_t>())), false, nullptr, &out);
 	if (outcome.error)
-		return error_reply(*outcome.error);
+		co_return (void) co_await out.send(error_reply(*outcome.error));
+	if (!outcome.result)
+		co_return;
 	const PGresult *res = outcome.result.get();
 	if (PQntuples(res) != 1 || std::string(PQgetvalue(res, 0, 0)) != "t")
-		return json_reply(401, {{"detail", "No active account found for the given token."},
-								{"code", "no_active_account"}});
-
-	Reply		reply = json_reply(200, {
-		{"access", mint_token(config_.jwt_secret, "access", user->get<std::int64_t>(), now_seconds(),
-							  config_.callboard_access_token_lifetime)},
-	});
-	reply.role = login_role_;
-	return reply;
+		co_return (void) co_await out.send(no_active_account_for_token());
+	co_await out.send(access_reply(config_, user->get<std::int64_t>(), login_role_));
 }
 
-Reply
-Handlers::live()
+awaitable<void>
+Handlers::live(Responder &out)
 {
 	Reply		reply;
 	reply.content_type = "text/plain";
-	return reply;
+	co_await out.send(reply);
 }
 
-Reply
-Handlers::ready()
+awaitable<void>
+Handlers::ready(Responder &out)
 {
 	Reply		reply;
 	reply.content_type = "text/plain";
-	DbOutcome	outcome = run(RequestSettings{search_path_, "none", "{}", "GET", "/ready", "{}"},
-							  "SELECT 1", {}, false);
+	RequestSettings settings{search_path_, "none", "{}", "GET", "/ready", "{}"};
+	std::vector<std::optional<std::string>> no_params;
+	DbOutcome	outcome = co_await run(settings, "SELECT 1", no_params, false, nullptr, &out);
 	if (outcome.error)
 	{
 		reply.status = 503;
+		reply.body = "database unreachable";
 		for (const auto &h : outcome.error->headers)
 			if (h.first == "Retry-After")
 				reply.headers.push_back(h);
 	}
-	return reply;
+	co_await out.send(reply);
 }
 
 }								/* namespace gateway */

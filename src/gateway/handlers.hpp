@@ -3,77 +3,70 @@
  *		What each route does, read as one straight line:
  *		auth -> arguments -> pool -> transaction -> function -> response.
  *
- * Handlers know HTTP only through Reply; http_server.cpp maps routes to them.
+ * Each handler is a coroutine on the loop of its connection: while it waits
+ * for the database or the client, the loop serves others.  Handlers know
+ * HTTP only through Request, Reply and Responder; dispatch.cpp picks them.
  */
 #ifndef CALLBOARD_GATEWAY_HANDLERS_HPP
 #define CALLBOARD_GATEWAY_HANDLERS_HPP
 
-#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "api_error.hpp"
+#include "asio.hpp"
 #include "call_args.hpp"
 #include "config.hpp"
 #include "db_pool.hpp"
 #include "db_request.hpp"
 #include "jwt_auth.hpp"
+#include "request.hpp"
+#include "responder.hpp"
 
 namespace gateway {
-
-/* The parts of an HTTP request the handlers read. */
-struct Request
-{
-	std::string method;
-	std::string path;
-	QueryParams params;
-	std::optional<std::string> authorization;
-	std::string headers_json;	/* lower-cased names, for request.headers */
-	std::string body;
-};
-
-struct Reply
-{
-	int			status = 200;
-	std::string body;
-	/* Or, for a function's answer: the value, still in libpq's result. */
-	std::shared_ptr<PGresult> result;
-	std::string content_type = "application/json; charset=utf-8";
-	Headers		headers;
-	std::string role;			/* for the access log */
-};
-
-Reply		error_reply(const ApiError &error);
 
 class Handlers
 {
 public:
-	explicit Handlers(const Config &config);
+	/* `blocking` runs what would block a loop: password hashing, cancel requests. */
+	Handlers(const Config &config, net::thread_pool::executor_type blocking);
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
-	Reply		legacy(const Request &request);
+	awaitable<void> legacy(const Request &request, Responder &out);
 
 	/* GET or POST /rpc/<name>: any of rpc_functions(), else PGRST202. */
-	Reply		rpc(const Request &request, const std::string &name);
+	awaitable<void> rpc(const Request &request, const std::string &name, Responder &out);
 
 	/* POST /api/accounts/login/ and /api/accounts/token/refresh/. */
-	Reply		login(const Request &request);
-	Reply		refresh(const Request &request);
+	awaitable<void> login(const Request &request, Responder &out);
+	awaitable<void> refresh(const Request &request, Responder &out);
 
 	/* Load balancers: the process is up; the database answers. */
-	Reply		live();
-	Reply		ready();
+	awaitable<void> live(Responder &out);
+	awaitable<void> ready(Responder &out);
+
+	/* At shutdown, once no request runs. */
+	void		close_pools() { pools_.close_idle(); }
 
 private:
-	Reply		call(const Request &request, const RpcFunction &function,
-					 const std::variant<RpcArgs, ApiError> &args, const Auth &who);
-	/* Runs the request's transaction, retrying once on a broken pooled connection. */
-	DbOutcome	run(const RequestSettings &settings, const std::string &sql,
-					const std::vector<std::optional<std::string>> &params, bool authed);
+	awaitable<void> call(const Request &request, const RpcFunction &function,
+						 const std::variant<RpcArgs, ApiError> &args, const Auth &who, Responder &out);
+
+	/*
+	 * Runs the request's transaction, retrying once, on a new connection,
+	 * when a pooled one turns out broken before anything was sent.  With
+	 * `out`, a client that hangs up while the query runs cancels it.
+	 */
+	awaitable<DbOutcome> run(const RequestSettings &settings, const std::string &sql,
+							 const std::vector<std::optional<std::string>> &params, bool authed,
+							 RowSink *sink, Responder *out);
+
 	RequestSettings settings_for(const Request &request, const std::string &role,
 								 const std::string &claims) const;
 
 	const Config &config_;
+	net::thread_pool::executor_type blocking_;
 	DbPools		pools_;
 	AuthSettings auth_;
 	std::string schema_;		/* db-schemas' first: where the functions are */

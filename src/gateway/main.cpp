@@ -4,62 +4,80 @@
  *
  *		  callboard-gateway /path/to/postgrest.conf
  *
- * SIGTERM or SIGINT stops it gracefully: no new connections, in-flight
- * requests finish, then the pool closes.
+ * SIGTERM or SIGINT stops it gracefully: no new connections, requests and
+ * streams under way finish within callboard-shutdown-grace seconds (then
+ * they are cut and their queries cancelled), then the pool closes.
  */
-#include <malloc.h>
+#include <sys/resource.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <thread>
 
 #include "access_log.hpp"
 #include "config.hpp"
 #include "cors.hpp"
+#include "dispatch.hpp"
 #include "handlers.hpp"
-#include "http_server.hpp"
+#include "server.hpp"
+
+#ifndef CALLBOARD_VERSION
+#define CALLBOARD_VERSION "unknown"
+#endif
 
 using namespace gateway;
 
-static std::string
-listen_host(const std::string &server_host)
+namespace {
+
+/* Beyond shutdown's grace, cancelled queries get this long to end before the process exits anyway. */
+constexpr std::chrono::seconds kStopMargin{10};
+
+/* Every open connection is a descriptor: allow as many as the system lets us. */
+void
+raise_open_file_limit()
 {
-	/* PostgREST's special values: any IPv4 / any address / any IPv6. */
-	if (server_host == "!4" || server_host == "*4" || server_host == "*")
-		return "0.0.0.0";
-	if (server_host == "!6" || server_host == "*6")
-		return "::";
-	return server_host;
+	rlimit		limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+	{
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
 }
+
+}								/* namespace */
 
 int
 main(int argc, char **argv)
 {
-	if (argc > 2 || (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")))
+	std::string arg = argc == 2 ? argv[1] : "";
+	if (arg == "--version")
 	{
-		std::fprintf(stderr, "usage: %s [/path/to/postgrest.conf]\n"
-					 "Settings come from the file and from PGRST_* environment variables.\n", argv[0]);
-		return 2;
+		std::printf("callboard-gateway %s\n", CALLBOARD_VERSION);
+		return 0;
+	}
+	if (argc > 2 || arg == "--help" || arg == "-h")
+	{
+		std::fprintf(argc > 2 ? stderr : stdout,
+					 "usage: %s [/path/to/postgrest.conf]\n"
+					 "Settings come from the file and from PGRST_* environment variables.\n"
+					 "  --version   print the version\n", argv[0]);
+		return argc > 2 ? 2 : 0;
 	}
 
 	Config		config;
 	try
 	{
-		config = load_config(argc == 2 ? argv[1] : "");
+		config = load_config(arg);
 	}
 	catch (const ConfigError &e)
 	{
 		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
 		return 1;
 	}
-
-	/*
-	 * Each worker handles whole documents (megabytes at 10,000 calls); with
-	 * glibc's default of an arena per thread, each keeps its high-water mark.
-	 * Two arenas halve the peak RSS under load at no measurable cost.
-	 */
-	mallopt(M_ARENA_MAX, 2);
+	raise_open_file_limit();
 
 	/* Signals go to one thread, which stops the server; block them everywhere else. */
 	sigset_t	stop_signals;
@@ -69,36 +87,54 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 	std::signal(SIGPIPE, SIG_IGN);
 
-	Handlers	handlers(config);
+	/* Work that would block a loop: password hashing, cancel requests. */
+	net::thread_pool blocking(std::max(2u, std::thread::hardware_concurrency()));
+	Handlers	handlers(config, blocking.get_executor());
 	CorsPolicy	cors(config.server_cors_allowed_origins);
 	AccessLog	log(config.log_level);
-	httplib::Server server;
-	configure_server(server, handlers, config, cors, log);
+	Dispatch	dispatch(handlers, cors);
+	Server		server(config, dispatch, log);
 
-	std::string host = listen_host(config.server_host);
-	int			port = config.server_port;
-	if (port == 0)
-		port = server.bind_to_any_port(host);
-	else if (!server.bind_to_port(host, port))
-		port = -1;
-	if (port <= 0)
+	int			port;
+	try
 	{
-		std::fprintf(stderr, "callboard-gateway: cannot listen on %s:%d\n", host.c_str(), config.server_port);
+		port = server.listen();
+	}
+	catch (const std::exception &e)
+	{
+		std::fprintf(stderr, "callboard-gateway: cannot listen on %s:%d: %s\n",
+					 config.server_host.c_str(), config.server_port, e.what());
 		return 1;
 	}
-	log_event("listening on " + host + ":" + std::to_string(port));
+	log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
 
-	std::thread stopper([&server, stop_signals] {
+	std::mutex	mutex;
+	std::condition_variable stopped;
+	bool		done = false;
+	std::thread stopper([&] {
 		int			sig = 0;
 		sigwait(&stop_signals, &sig);
 		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
 		server.stop();
+		/* A deadline for the stop itself: nothing may keep the process up. */
+		std::unique_lock<std::mutex> lock(mutex);
+		auto		limit = std::chrono::seconds(config.callboard_shutdown_grace) + kStopMargin;
+		if (!stopped.wait_for(lock, limit, [&] { return done; }))
+		{
+			log_event("requests still running after the grace period; exiting");
+			std::_Exit(1);
+		}
 	});
 
-	bool		ok = server.listen_after_bind();
-	if (!ok || server.is_running())
-		kill(getpid(), SIGTERM);	/* wake the stopper if listening failed */
+	server.run();
+	handlers.close_pools();
+	blocking.join();
+	{
+		std::lock_guard<std::mutex> lock(mutex);
+		done = true;
+	}
+	stopped.notify_one();
 	stopper.join();
 	log_event("stopped");
-	return ok ? 0 : 1;
+	return 0;
 }

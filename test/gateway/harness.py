@@ -22,7 +22,8 @@ import psycopg2
 import requests
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-GATEWAY = os.path.join(ROOT, "callboard-gateway")
+# CALLBOARD_GATEWAY: another build of the binary (the sanitizer build, say).
+GATEWAY = os.environ.get("CALLBOARD_GATEWAY") or os.path.join(ROOT, "callboard-gateway")
 JWT_SECRET = "callboard-test-secret-0123456789-abcdefghij"
 AUTHENTICATOR_PASSWORD = "authenticator-test-password"
 SAMPLE_CALLS = 150

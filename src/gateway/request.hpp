@@ -1,0 +1,49 @@
+/*
+ * request.hpp
+ *		What a handler knows of an HTTP request, and the reply it gives.
+ *
+ * Plain data, no HTTP library: the handlers and their unit tests never see
+ * Beast, and http_session.cpp fills these from the parser.
+ */
+#ifndef CALLBOARD_GATEWAY_REQUEST_HPP
+#define CALLBOARD_GATEWAY_REQUEST_HPP
+
+#include <optional>
+#include <string>
+
+#include "api_error.hpp"
+#include "call_args.hpp"
+
+namespace gateway {
+
+struct Request
+{
+	std::string method;			/* as sent: GET, POST, ... */
+	std::string path;			/* percent-decoded, without the query */
+	QueryParams params;			/* the query string, decoded */
+	std::optional<std::string> authorization;
+	std::optional<std::string> origin;
+	std::optional<std::string> access_control_request_method;
+	std::string access_control_request_headers;
+	std::string accept;
+	std::string headers_json;	/* every header, names lower-cased, for request.headers */
+	std::string body;
+	std::string remote;			/* the client's address, for the log */
+};
+
+/* A whole response. */
+struct Reply
+{
+	int			status = 200;
+	std::string body;
+	std::string content_type = "application/json; charset=utf-8";
+	Headers		headers;
+	std::string role;			/* who it ran as, for the access log */
+};
+
+/* PostgREST's error as a reply, with its headers and Proxy-Status. */
+Reply		error_reply(const ApiError &error);
+
+}								/* namespace gateway */
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * server.hpp
+ *		The event loops, the listening socket, and the graceful stop.
+ *
+ * One loop per core (callboard-server-threads, default: the number of
+ * cores), each an io_context run by one thread.  One acceptor hands new
+ * connections to the loops in turn; a connection then lives on its loop
+ * (http_session.hpp).  Past callboard-max-connections, a new connection gets
+ * a 503 and is closed at once.
+ *
+ * stop() (SIGTERM) closes the listening socket and idle connections at
+ * once; requests and streams under way may finish within
+ * callboard-shutdown-grace seconds, after which their connections are closed
+ * and their queries cancelled.
+ */
+#ifndef CALLBOARD_GATEWAY_SERVER_HPP
+#define CALLBOARD_GATEWAY_SERVER_HPP
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "access_log.hpp"
+#include "asio.hpp"
+#include "config.hpp"
+#include "http_session.hpp"
+
+namespace gateway {
+
+class Server
+{
+public:
+	Server(const Config &config, App &app, const AccessLog &log);
+	~Server();
+
+	/* Listens on the configured host and port; returns the port (for server-port = 0). Throws. */
+	int			listen();
+
+	/* Runs every loop; returns once stop() has finished. */
+	void		run();
+
+	/* From any thread. */
+	void		stop();
+
+	int			open_connections() const { return open_connections_.load(); }
+
+private:
+	struct Loop;
+
+	awaitable<void> accept_loop();
+
+	const Config &config_;
+	App		   &app_;
+	const AccessLog &log_;
+	const HttpLimits limits_;
+	std::vector<std::unique_ptr<Loop>> loops_;
+	std::unique_ptr<net::ip::tcp::acceptor> acceptor_;
+	std::atomic<int> open_connections_{0};
+};
+
+/* PostgREST's server-host values: "!4", "*4", "*" any IPv4; "!6", "*6" any IPv6. */
+std::string listen_address(const std::string &server_host);
+
+}								/* namespace gateway */
+
+#endif
