@@ -22,6 +22,7 @@
 #include "cors.hpp"
 #include "dispatch.hpp"
 #include "handlers.hpp"
+#include "sd_notify.hpp"
 #include "server.hpp"
 
 #ifndef CALLBOARD_VERSION
@@ -107,6 +108,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
+	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
 
 	std::mutex	mutex;
 	std::condition_variable stopped;
@@ -115,6 +117,7 @@ main(int argc, char **argv)
 		int			sig = 0;
 		sigwait(&stop_signals, &sig);
 		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
+		sd_notify("STOPPING=1");
 		server.stop();
 		/* A deadline for the stop itself: nothing may keep the process up. */
 		std::unique_lock<std::mutex> lock(mutex);
