@@ -13,13 +13,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <map>
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <nlohmann/json.hpp>
 
 #include "query_string.hpp"
+#include "request_head.hpp"
 
 namespace gateway {
 
@@ -30,41 +29,11 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-/* The bytes of a request line's method, version and line ends beyond its target. */
-constexpr std::size_t kRequestLineOverhead = 64;
-
 ApiError
 transport_error(int status, std::string message, std::optional<std::string> details = std::nullopt)
 {
 	return ApiError{status, "HTTP" + std::to_string(status), std::move(message), std::move(details),
 					std::nullopt, {}};
-}
-
-std::string
-lower(std::string_view s)
-{
-	std::string out(s);
-	for (char &c : out)
-		c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-	return out;
-}
-
-/* request.headers: every header, names lower-cased, repeated ones joined by ", " (linear). */
-std::string
-headers_json(const http::fields &fields)
-{
-	std::map<std::string, std::string> merged;
-	for (const auto &field : fields)
-	{
-		auto [it, inserted] = merged.try_emplace(lower(field.name_string()), field.value());
-		if (!inserted)
-		{
-			it->second += ", ";
-			it->second.append(field.value().data(), field.value().size());
-		}
-	}
-	nlohmann::json object(merged);
-	return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<std::string>
@@ -77,14 +46,6 @@ header(const http::fields &fields, http::field name)
 }
 
 }								/* namespace */
-
-bool
-request_line_too_long(const char *data, std::size_t size, std::size_t max_uri_bytes)
-{
-	const void *newline = std::memchr(data, '\n', size);
-	std::size_t line = newline ? static_cast<const char *>(newline) - data : size;
-	return line > max_uri_bytes + kRequestLineOverhead || (!newline && size > max_uri_bytes);
-}
 
 HttpLimits
 http_limits(const Config &config)
@@ -297,7 +258,8 @@ awaitable<std::optional<Request>>
 Session::read_request()
 {
 	http::request_parser<http::string_body> parser;
-	parser.header_limit(static_cast<std::uint32_t>(limits_.max_uri_bytes + limits_.max_header_bytes + kRequestLineOverhead));
+	/* The head's size as a whole; which part is too large is told apart below. */
+	parser.header_limit(static_cast<std::uint32_t>(limits_.max_uri_bytes + limits_.max_header_bytes + 1024));
 	parser.body_limit(limits_.max_body_bytes);
 	boost::system::error_code ec;
 
@@ -396,7 +358,10 @@ Session::read_request()
 	request.access_control_request_method = header(message, http::field::access_control_request_method);
 	request.access_control_request_headers =
 		header(message, http::field::access_control_request_headers).value_or("");
-	request.headers_json = headers_json(message);
+	HeaderFields fields;
+	for (const auto &field : message)
+		fields.emplace_back(field.name_string(), field.value());
+	request.headers_json = headers_json(fields);
 	request.body = parser.release().body();
 	request.remote = remote_;
 	co_return request;

@@ -85,13 +85,6 @@ private:
 void		start_session(net::ip::tcp::socket socket, SessionSet &set, const HttpLimits &limits,
 						  App &app, const AccessLog &log);
 
-/*
- * Whether a request refused for its header size was refused for its
- * request line (414) rather than its header fields (431), from the bytes
- * received so far.
- */
-bool		request_line_too_long(const char *data, std::size_t size, std::size_t max_uri_bytes);
-
 }								/* namespace gateway */
 
 #endif
