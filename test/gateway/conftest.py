@@ -86,14 +86,15 @@ def expected_document(db, status=None, role="dashboard_user", claims="{}"):
 
 
 def function_calls(cluster):
-    """How many statements calling scheduled_outbound_calls the gateway has sent.
+    """How many statements calling a scheduled_outbound_calls function (the document,
+    its chunked form, the summary, the pages) the gateway has sent.
 
     The gateway's role logs every statement (create_app_database sets
     log_statement = all for authenticator), so this counts them in the
     server's log, which PostgreSQL writes as it goes.
     """
     with open(cluster.log_path(), errors="replace") as f:
-        return sum(1 for line in f if "execute" in line and ".scheduled_outbound_calls(" in line)
+        return sum(1 for line in f if "execute" in line and ".scheduled_outbound_calls" in line)
 
 
 def wait_until_running(cur, pid=None, timeout=10):

@@ -44,6 +44,12 @@ def test_nothing_reaches_the_database(gateway, cluster):
     test_uri_too_long(gateway)
     test_body_too_large(gateway)
     assert function_calls(cluster) == before
+    # The positive control: the count does move for a request that is served.
+    assert requests.get(gateway.url + RPC, headers=bearer(simplejwt_token(1))).status_code == 200
+    deadline = time.time() + 5
+    while function_calls(cluster) == before and time.time() < deadline:
+        time.sleep(0.05)
+    assert function_calls(cluster) == before + 1
 
 
 def test_idle_and_slow_clients_are_dropped(gateway):
