@@ -253,15 +253,29 @@ DbPool::give_back(PGconn *conn, bool broken)
 	PQfinish(conn);
 }
 
-DbPools::DbPools(const std::vector<std::string> &uris, int size_each, std::chrono::seconds acquire_timeout)
+DbPools::DbPools(const std::vector<std::string> &uris, const std::string &primary_uri, int size_each,
+				 std::chrono::seconds acquire_timeout)
+	: primary_(nullptr)
 {
 	for (const std::string &uri : uris)
+	{
 		pools_.push_back(std::make_unique<DbPool>(uri, size_each, acquire_timeout));
+		if (uri == primary_uri && primary_ == nullptr)
+			primary_ = pools_.back().get();
+	}
+	if (primary_ == nullptr)
+	{
+		own_primary_ = std::make_unique<DbPool>(primary_uri, size_each, acquire_timeout);
+		primary_ = own_primary_.get();
+	}
 }
 
 awaitable<std::variant<Lease, ApiError>>
-DbPools::acquire(bool fresh)
+DbPools::acquire(bool fresh, bool primary)
 {
+	if (primary)
+		co_return co_await primary_->acquire(fresh);
+
 	const std::size_t n = pools_.size();
 	const std::size_t start = next_++ % n;
 
@@ -310,6 +324,8 @@ DbPools::close_idle()
 {
 	for (const auto &pool : pools_)
 		pool->close_idle();
+	if (own_primary_)
+		own_primary_->close_idle();
 }
 
 }								/* namespace gateway */

@@ -125,15 +125,23 @@ private:
 class DbPools
 {
 public:
-	DbPools(const std::vector<std::string> &uris, int size_each, std::chrono::seconds acquire_timeout);
+	/*
+	 * `uris` to spread reads over; `primary_uri` (db-uri) is where reads
+	 * that must show the latest commit go, whether or not it is among them.
+	 */
+	DbPools(const std::vector<std::string> &uris, const std::string &primary_uri, int size_each,
+			std::chrono::seconds acquire_timeout);
 
-	awaitable<std::variant<Lease, ApiError>> acquire(bool fresh = false);
+	/* `primary`: from the primary's pool only. */
+	awaitable<std::variant<Lease, ApiError>> acquire(bool fresh, bool primary);
 	int			retry_after() const;
 	std::vector<PoolStats> stats() const;
 	void		close_idle();
 
 private:
-	std::vector<std::unique_ptr<DbPool>> pools_;
+	std::vector<std::unique_ptr<DbPool>> pools_;	/* spread over */
+	std::unique_ptr<DbPool> own_primary_;	/* when db-uri is not among them */
+	DbPool	   *primary_;
 	std::atomic<std::size_t> next_{0};
 };
 

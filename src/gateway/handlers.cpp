@@ -261,10 +261,9 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-Handlers::Handlers(const Config &config, net::thread_pool::executor_type blocking)
+Handlers::Handlers(const Config &config, Database &db)
 	: config_(config),
-	  blocking_(blocking),
-	  pools_(config.db_uris, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
+	  db_(db),
 	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
 	  schema_(config.db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
@@ -278,43 +277,6 @@ RequestSettings
 Handlers::settings_for(const Request &request, const std::string &role, const std::string &claims) const
 {
 	return RequestSettings{search_path_, role, claims, request.method, request.path, request.headers_json};
-}
-
-awaitable<DbOutcome>
-Handlers::run(const RequestSettings &settings, const std::string &sql,
-			  const std::vector<std::optional<std::string>> &params, bool authed,
-			  RowSink *sink, Responder *out)
-{
-	for (int attempt = 0;; attempt++)
-	{
-		auto		acquired = co_await pools_.acquire(attempt > 0);
-		if (auto *error = std::get_if<ApiError>(&acquired))
-		{
-			DbOutcome	outcome;
-			outcome.error = *error;
-			co_return outcome;
-		}
-		Lease		lease = std::get<Lease>(std::move(acquired));
-		if (out != nullptr)
-			out->arm_hangup([&lease] { lease.link().interrupt(); });
-		DbOutcome	outcome = co_await run_request(lease, settings, sql, params, authed, sink, blocking_);
-		if (out != nullptr)
-			out->disarm_hangup();
-		if (!outcome.connection_lost || outcome.rows_taken)
-			co_return outcome;
-
-		/*
-		 * A pooled connection can die with its server (a restart): the
-		 * request only reads and nothing was sent, so it is safe to try once
-		 * more, on a new connection.
-		 */
-		std::string message = pg_message(lease.conn());
-		lease.discard();
-		if (attempt == 0)
-			continue;
-		outcome.error = client_error(message, pools_.retry_after());
-		co_return outcome;
-	}
 }
 
 awaitable<void>
@@ -359,7 +321,7 @@ Handlers::call(const Request &request, const RpcFunction &function,
 	const RpcArgs &given = std::get<RpcArgs>(args);
 
 	FunctionBody body(out, who.role);
-	DbOutcome	outcome = co_await run(settings_for(request, who.role, who.claims.dump()),
+	DbOutcome	outcome = co_await db_.run(settings_for(request, who.role, who.claims.dump()),
 									   rpc_sql(quoted_schema_, function, given), rpc_values(given),
 									   who.authed, &body, &out);
 	co_await body.finish(outcome);
@@ -375,7 +337,7 @@ Handlers::login(const Request &request, Responder &out)
 	const std::string email = std::get<nlohmann::json>(fields)["email"];
 	const std::string password = std::get<nlohmann::json>(fields)["password"];
 
-	DbOutcome	outcome = co_await run(settings_for(request, login_role_, "{}"), kLoginSql, one_param(email),
+	DbOutcome	outcome = co_await db_.run(settings_for(request, login_role_, "{}"), kLoginSql, one_param(email),
 									   false, nullptr, &out);
 	if (outcome.error)
 		co_return (void) co_await out.send(error_reply(*outcome.error));
@@ -384,7 +346,7 @@ Handlers::login(const Request &request, Responder &out)
 
 	/* PBKDF2 takes a core for a while: off the loop. */
 	Executor	loop = co_await net::this_coro::executor;
-	co_await net::post(blocking_, use_awaitable);
+	co_await net::post(db_.blocking(), use_awaitable);
 	const PGresult *res = outcome.result.get();
 	std::optional<std::int64_t> user_id;
 	for (int row = 0; row < PQntuples(res) && !user_id; row++)
@@ -421,7 +383,7 @@ Handlers::refresh(const Request &request, Responder &out)
 		co_return (void) co_await out.send(token_not_valid("Token contained no recognizable user identification"));
 
 	/* A user deactivated since login gets no new access token. */
-	DbOutcome	outcome = co_await run(settings_for(request, login_role_, "{}"), kActiveUserSql,
+	DbOutcome	outcome = co_await db_.run(settings_for(request, login_role_, "{}"), kActiveUserSql,
 									   one_param(std::to_string(user->get<std::int64_t>())), false, nullptr, &out);
 	if (outcome.error)
 		co_return (void) co_await out.send(error_reply(*outcome.error));
@@ -448,7 +410,7 @@ Handlers::ready(Responder &out)
 	reply.content_type = "text/plain";
 	RequestSettings settings{search_path_, "none", "{}", "GET", "/ready", "{}"};
 	std::vector<std::optional<std::string>> no_params;
-	DbOutcome	outcome = co_await run(settings, "SELECT 1", no_params, false, nullptr, &out);
+	DbOutcome	outcome = co_await db_.run(settings, "SELECT 1", no_params, false, nullptr, &out);
 	if (outcome.error)
 	{
 		reply.status = 503;

@@ -18,8 +18,7 @@
 #include "asio.hpp"
 #include "call_args.hpp"
 #include "config.hpp"
-#include "db_pool.hpp"
-#include "db_request.hpp"
+#include "database.hpp"
 #include "jwt_auth.hpp"
 #include "request.hpp"
 #include "responder.hpp"
@@ -29,8 +28,7 @@ namespace gateway {
 class Handlers
 {
 public:
-	/* `blocking` runs what would block a loop: password hashing, cancel requests. */
-	Handlers(const Config &config, net::thread_pool::executor_type blocking);
+	Handlers(const Config &config, Database &db);
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
 	awaitable<void> legacy(const Request &request, Responder &out);
@@ -46,28 +44,15 @@ public:
 	awaitable<void> live(Responder &out);
 	awaitable<void> ready(Responder &out);
 
-	/* At shutdown, once no request runs. */
-	void		close_pools() { pools_.close_idle(); }
-
 private:
 	awaitable<void> call(const Request &request, const RpcFunction &function,
 						 const std::variant<RpcArgs, ApiError> &args, const Auth &who, Responder &out);
-
-	/*
-	 * Runs the request's transaction, retrying once, on a new connection,
-	 * when a pooled one turns out broken before anything was sent.  With
-	 * `out`, a client that hangs up while the query runs cancels it.
-	 */
-	awaitable<DbOutcome> run(const RequestSettings &settings, const std::string &sql,
-							 const std::vector<std::optional<std::string>> &params, bool authed,
-							 RowSink *sink, Responder *out);
 
 	RequestSettings settings_for(const Request &request, const std::string &role,
 								 const std::string &claims) const;
 
 	const Config &config_;
-	net::thread_pool::executor_type blocking_;
-	DbPools		pools_;
+	Database   &db_;
 	AuthSettings auth_;
 	std::string schema_;		/* db-schemas' first: where the functions are */
 	std::string quoted_schema_;

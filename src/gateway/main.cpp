@@ -90,7 +90,8 @@ main(int argc, char **argv)
 
 	/* Work that would block a loop: password hashing, cancel requests. */
 	net::thread_pool blocking(std::max(2u, std::thread::hardware_concurrency()));
-	Handlers	handlers(config, blocking.get_executor());
+	Database	db(config, blocking.get_executor());
+	Handlers	handlers(config, db);
 	CorsPolicy	cors(config.server_cors_allowed_origins);
 	AccessLog	log(config.log_level);
 	Dispatch	dispatch(handlers, cors);
@@ -130,7 +131,7 @@ main(int argc, char **argv)
 	});
 
 	server.run();
-	handlers.close_pools();
+	db.close_idle();
 	blocking.join();
 	{
 		std::lock_guard<std::mutex> lock(mutex);

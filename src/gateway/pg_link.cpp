@@ -91,6 +91,15 @@ PgLink::until_result()
 	}
 }
 
+awaitable<LinkState>
+PgLink::until_input()
+{
+	LinkState	state = co_await wait(WaitType::wait_read);
+	if (state == LinkState::ready && PQconsumeInput(conn_) == 0)
+		state = LinkState::broken;
+	co_return state;
+}
+
 std::string
 pg_message(const PGconn *conn)
 {

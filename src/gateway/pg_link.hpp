@@ -48,6 +48,9 @@ public:
 	/* Waits until PQgetResult() would not block. */
 	awaitable<LinkState> until_result();
 
+	/* Waits for the server to send something (a notification), and reads it in. */
+	awaitable<LinkState> until_input();
+
 	/*
 	 * Wakes the pending wait (and every later one) with `interrupted`:
 	 * for a client that hung up, a reader too slow, a deadline.

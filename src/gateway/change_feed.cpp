@@ -1,0 +1,145 @@
+/*
+ * change_feed.cpp
+ *		The LISTEN connection: connect, listen, count, reconnect.
+ */
+#include "change_feed.hpp"
+
+#include "access_log.hpp"
+
+namespace gateway {
+
+namespace {
+
+constexpr std::chrono::milliseconds kConnectTimeout{5000};
+constexpr std::chrono::milliseconds kFirstBackoff{500};
+constexpr std::chrono::milliseconds kMaxBackoff{8000};
+
+/* The channel callboard's triggers notify; payloads "enabled"/"disabled" come from turning it on or off. */
+constexpr const char *kChannel = "callboard_changes";
+
+}								/* namespace */
+
+void
+ChangeFeed::changed()
+{
+	sequence_++;
+	if (on_change)
+		on_change();
+}
+
+void
+ChangeFeed::stop()
+{
+	stopping_ = true;
+	if (link_)
+		link_->interrupt();
+	if (pause_)
+		pause_->cancel();
+}
+
+/*
+ * LISTEN, then whether the signal is on; then notifications until the
+ * connection breaks.  False when the database cannot listen at all (a
+ * standby), which is not worth retrying soon.
+ */
+awaitable<bool>
+ChangeFeed::serve(PgLink &link, const std::string &quoted_schema)
+{
+	PGconn	   *conn = link.conn();
+	std::string enabled_sql = "SELECT " + quoted_schema + ".callboard_change_signal_enabled()";
+	std::string listen_sql = std::string("LISTEN ") + kChannel;
+
+	for (bool first = true;; first = false)
+	{
+		/* Ask (again) whether the signal is on: at connect, and when it is turned on or off. */
+		if (PQsendQuery(conn, first ? (listen_sql + "; " + enabled_sql).c_str() : enabled_sql.c_str()) != 1)
+			co_return true;
+		if (co_await link.flush() != LinkState::ready)
+			co_return true;
+		bool		enabled = false;
+		bool		failed = false;
+		for (;;)
+		{
+			if (co_await link.until_result() != LinkState::ready)
+				co_return true;
+			PGresult   *res = PQgetResult(conn);
+			if (res == nullptr)
+				break;
+			if (PQresultStatus(res) == PGRES_FATAL_ERROR)
+			{
+				failed = true;
+				log_event(std::string("change signal: ") + PQresultErrorMessage(res));
+			}
+			else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+				enabled = std::string(PQgetvalue(res, 0, 0)) == "t";
+			PQclear(res);
+		}
+		if (failed && first)
+			co_return false;	/* cannot LISTEN here, or callboard is missing: poll */
+		bool		was = pushing_.exchange(enabled && !failed);
+		if (first || was != pushing_.load())
+		{
+			log_event(pushing_.load() ? "change signal: listening" : "change signal: off; live documents poll");
+			changed();
+		}
+
+		/* Notifications, until the signal is turned on or off or the connection breaks. */
+		bool		recheck = false;
+		while (!recheck)
+		{
+			if (co_await link.until_input() != LinkState::ready)
+				co_return true;
+			bool		any = false;
+			while (PGnotify *n = PQnotifies(conn))
+			{
+				std::string payload = n->extra ? n->extra : "";
+				recheck = recheck || payload == "enabled" || payload == "disabled";
+				any = true;
+				PQfreemem(n);
+			}
+			if (any && !recheck)
+				changed();
+		}
+	}
+}
+
+awaitable<void>
+ChangeFeed::listen(std::string conninfo, std::string quoted_schema)
+{
+	Executor	loop = co_await net::this_coro::executor;
+	std::chrono::milliseconds backoff{0};
+
+	while (!stopping_)
+	{
+		std::string error;
+		PGconn	   *conn = co_await pg_connect(conninfo, kConnectTimeout, error);
+		bool		worth_retrying = true;
+		if (conn != nullptr)
+		{
+			{
+				PgLink		link(loop, conn);
+				link_ = &link;
+				worth_retrying = co_await serve(link, quoted_schema);
+				link_ = nullptr;
+			}
+			PQfinish(conn);
+			backoff = std::chrono::milliseconds{0};
+		}
+		else
+			log_event("change signal: cannot connect: " + error);
+
+		/* Whatever happens next, changes may be missed until we listen again. */
+		if (pushing_.exchange(false))
+			log_event("change signal: connection lost; live documents poll until it is back");
+		if (stopping_)
+			break;
+		backoff = !worth_retrying ? std::chrono::milliseconds{30000}
+			: backoff.count() == 0 ? kFirstBackoff : std::min(kMaxBackoff, backoff * 2);
+		pause_ = std::make_unique<net::steady_timer>(loop, backoff);
+		boost::system::error_code ec;
+		co_await pause_->async_wait(net::redirect_error(use_awaitable, ec));
+		pause_.reset();
+	}
+}
+
+}								/* namespace gateway */

@@ -1,0 +1,68 @@
+/*
+ * change_feed.hpp
+ *		What the gateway knows of committed changes: the change signal.
+ *
+ * When a DBA turns callboard's change signal on (callboard_enable_change_signal(),
+ * README), statement-level triggers on twilio_calls and hume_agents NOTIFY
+ * the channel callboard_changes, which PostgreSQL delivers once per
+ * committing transaction.  One connection per gateway LISTENs on the
+ * primary (db-uri) and counts the notifications: `sequence` moves on with
+ * every committed change, so anything built from the database can say which
+ * changes it has seen.
+ *
+ * The feed is trusted ("push") only while that connection is up and the
+ * signal is on; otherwise it says so, and live documents fall back to polling
+ * and the cache to asking the database.  When the connection comes back
+ * every document counts as changed: a change while it was down was missed.
+ */
+#ifndef CALLBOARD_GATEWAY_CHANGE_FEED_HPP
+#define CALLBOARD_GATEWAY_CHANGE_FEED_HPP
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "asio.hpp"
+#include "pg_link.hpp"
+
+namespace gateway {
+
+class ChangeFeed
+{
+public:
+	/* The number of changes seen; moves on with every notification and reconnect. */
+	std::uint64_t sequence() const { return sequence_.load(); }
+
+	/* Notifications arrive and the change signal is on: a quiet feed means no change. */
+	bool		pushing() const { return pushing_.load(); }
+
+	/* Called on the listener's loop after the sequence moved (the cohorts refresh). */
+	std::function<void()> on_change;
+
+	/*
+	 * Runs the listener on the current loop until stop(); reconnects with
+	 * back-off.  `quoted_schema` is where callboard's functions are (it asks
+	 * callboard_change_signal_enabled() there).
+	 */
+	awaitable<void> listen(std::string conninfo, std::string quoted_schema);
+
+	/* On the listener's loop: ends listen(). */
+	void		stop();
+
+private:
+	awaitable<bool> serve(PgLink &link, const std::string &quoted_schema);
+	void		changed();
+
+	std::atomic<std::uint64_t> sequence_{1};
+	std::atomic<bool> pushing_{false};
+	bool		stopping_ = false;
+	PgLink	   *link_ = nullptr;	/* while connected */
+	std::unique_ptr<net::steady_timer> pause_;	/* while backing off */
+};
+
+}								/* namespace gateway */
+
+#endif

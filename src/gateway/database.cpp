@@ -1,0 +1,52 @@
+/*
+ * database.cpp
+ *		Acquire, run, retry once.
+ */
+#include "database.hpp"
+
+namespace gateway {
+
+Database::Database(const Config &config, net::thread_pool::executor_type blocking)
+	: blocking_(blocking),
+	  pools_(config.db_uris, config.db_uri, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout))
+{
+}
+
+awaitable<DbOutcome>
+Database::run(const RequestSettings &settings, const std::string &sql, const Params &params,
+			  bool authed, RowSink *sink, Responder *out, bool primary)
+{
+	for (int attempt = 0;; attempt++)
+	{
+		bool		fresh = attempt > 0;
+		auto		acquired = co_await pools_.acquire(fresh, primary);
+		if (auto *error = std::get_if<ApiError>(&acquired))
+		{
+			DbOutcome	outcome;
+			outcome.error = *error;
+			co_return outcome;
+		}
+		Lease		lease = std::get<Lease>(std::move(acquired));
+		if (out != nullptr)
+			out->arm_hangup([&lease] { lease.link().interrupt(); });
+		DbOutcome	outcome = co_await run_request(lease, settings, sql, params, authed, sink, blocking_);
+		if (out != nullptr)
+			out->disarm_hangup();
+		if (!outcome.connection_lost || outcome.rows_taken)
+			co_return outcome;
+
+		/*
+		 * A pooled connection can die with its server (a restart): the
+		 * request only reads and nothing was taken, so it is safe to try once
+		 * more, on a new connection.
+		 */
+		std::string message = pg_message(lease.conn());
+		lease.discard();
+		if (attempt == 0)
+			continue;
+		outcome.error = client_error(message, pools_.retry_after());
+		co_return outcome;
+	}
+}
+
+}								/* namespace gateway */

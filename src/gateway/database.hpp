@@ -1,0 +1,56 @@
+/*
+ * database.hpp
+ *		Running one request's transaction: a pooled connection, the pipeline,
+ *		one retry when the connection turns out dead.
+ *
+ * Shared by the route handlers and by the cohorts that build documents for
+ * many clients at once.
+ */
+#ifndef CALLBOARD_GATEWAY_DATABASE_HPP
+#define CALLBOARD_GATEWAY_DATABASE_HPP
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asio.hpp"
+#include "config.hpp"
+#include "db_pool.hpp"
+#include "db_request.hpp"
+#include "responder.hpp"
+
+namespace gateway {
+
+using Params = std::vector<std::optional<std::string>>;
+
+class Database
+{
+public:
+	/* `blocking` runs cancel requests, which block. */
+	Database(const Config &config, net::thread_pool::executor_type blocking);
+
+	/*
+	 * Runs the transaction, retrying once, on a new connection, when a
+	 * pooled one turns out broken before anything was taken from it.  With
+	 * `sink`, rows go to it as they arrive.  With `out`, a client that hangs
+	 * up while the query runs cancels it.  `primary`: on db-uri's database,
+	 * not spread over replicas (for what must show the latest commit).
+	 */
+	awaitable<DbOutcome> run(const RequestSettings &settings, const std::string &sql, const Params &params,
+							 bool authed, RowSink *sink, Responder *out, bool primary = false);
+
+	net::thread_pool::executor_type blocking() const { return blocking_; }
+	std::vector<PoolStats> stats() const { return pools_.stats(); }
+	int			retry_after() const { return pools_.retry_after(); }
+
+	/* At shutdown, once no request runs. */
+	void		close_idle() { pools_.close_idle(); }
+
+private:
+	net::thread_pool::executor_type blocking_;
+	DbPools		pools_;
+};
+
+}								/* namespace gateway */
+
+#endif
