@@ -45,11 +45,11 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # callboard-gateway: a C++20 program (coroutines; no server headers) on
-# Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL.
+# Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL, zlib.
 GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
 GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
 	-DCALLBOARD_VERSION='"$(EXTVERSION)"'
-GATEWAY_LIBS = -ljwt -lpq -lssl -lcrypto -pthread
+GATEWAY_LIBS = -ljwt -lpq -lssl -lcrypto -lz -pthread
 
 all: callboard-gateway
 

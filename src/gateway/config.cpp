@@ -222,6 +222,20 @@ settings()
 		size("callboard-min-send-rate", &Config::callboard_min_send_rate, 0, 1024 * 1024 * 1024),
 		integer("callboard-max-connections", &Config::callboard_max_connections, 1, 1000000),
 		integer("callboard-shutdown-grace", &Config::callboard_shutdown_grace, 0, 3600),
+		size("callboard-cache-bytes", &Config::callboard_cache_bytes, 0, 2047 * 1024 * 1024),
+		size("callboard-cache-max-entry-bytes", &Config::callboard_cache_max_entry_bytes, 1024, 1024 * 1024 * 1024),
+		integer("callboard-live-interval-ms", &Config::callboard_live_interval_ms, 0, 60000),
+		integer("callboard-live-poll-interval", &Config::callboard_live_poll_interval, 1, 3600),
+		integer("callboard-live-keepalive", &Config::callboard_live_keepalive, 1, 3600),
+		{"callboard-cohort-headers", [](Config &c, const std::string &v) {
+			/* Names as request.headers spells them: lower case. */
+			for (std::string name : split_list(v))
+			{
+				for (char &ch : name)
+					ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+				c.callboard_cohort_headers.push_back(name);
+			}
+		}},
 		{"callboard-db-uris", [](Config &c, const std::string &v) {
 			std::stringstream words(v);
 			for (std::string uri; words >> uri;)

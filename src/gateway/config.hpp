@@ -57,6 +57,15 @@ struct Config
 	std::size_t callboard_min_send_rate = 4096;			/* bytes a second a reader must take */
 	int			callboard_max_connections = 10000;
 	int			callboard_shutdown_grace = 20;			/* seconds in-flight work may take after SIGTERM */
+
+	/* Documents kept per audience, and pushed live (cohorts.hpp). */
+	std::size_t callboard_cache_bytes = 32 * 1024 * 1024;	/* all cached documents */
+	std::size_t callboard_cache_max_entry_bytes = 4 * 1024 * 1024;	/* larger ones stream, uncached */
+	int			callboard_live_interval_ms = 100;		/* at most one refresh per audience this often */
+	int			callboard_live_poll_interval = 5;		/* seconds, without the change signal */
+	int			callboard_live_keepalive = 20;			/* seconds between comments on an idle event stream */
+	/* Request headers that documents may depend on: passed in request.headers, and part of the audience. */
+	std::vector<std::string> callboard_cohort_headers;
 };
 
 struct ConfigError : std::runtime_error

@@ -10,40 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "django_password.hpp"
+#include "gzip.hpp"
 #include "json_body.hpp"
+#include "live.hpp"
+#include "sql_names.hpp"
 #include "simplejwt.hpp"
 
 namespace gateway {
 
 namespace {
-
-/* A PostgreSQL identifier, quoted (the names come from the configuration). */
-std::string quote_ident(const std::string &name)
-{
-	std::string out = "\"";
-	for (char c : name)
-		out += c == '"' ? std::string("\"\"") : std::string(1, c);
-	return out + "\"";
-}
-
-std::string search_path_for(const Config &config)
-{
-	std::string path = quote_ident(config.db_schemas.front());
-	std::string extra = config.db_extra_search_path;
-	std::size_t start = 0;
-	while (start <= extra.size())
-	{
-		std::size_t comma = extra.find(',', start);
-		std::string item = extra.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-		std::size_t b = item.find_first_not_of(' '), e = item.find_last_not_of(' ');
-		if (b != std::string::npos)
-			path += ", " + quote_ident(item.substr(b, e - b + 1));
-		if (comma == std::string::npos)
-			break;
-		start = comma + 1;
-	}
-	return path;
-}
 
 std::int64_t now_seconds()
 {
@@ -243,6 +218,73 @@ std::vector<std::optional<std::string>> one_param(std::string value)
 	return params;
 }
 
+/* A token's exp claim, if it has a usable one. */
+std::optional<std::int64_t> token_expiry(const Auth &who)
+{
+	auto		exp = who.claims.find("exp");
+	if (exp == who.claims.end() || !exp->is_number())
+		return std::nullopt;
+	double		seconds = exp->get<double>();
+	if (!(seconds < 9.2e18))
+		return std::nullopt;	/* far beyond any stream's life */
+	return static_cast<std::int64_t>(seconds);
+}
+
+/* The entity-tags of an If-None-Match header, weak ones compared weakly (as RFC 9110 says). */
+bool none_match(const std::string &header, const std::string &etag, const std::string &gzip_etag)
+{
+	std::size_t start = 0;
+	while (start < header.size())
+	{
+		std::size_t comma = header.find(',', start);
+		std::string tag = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+		start = comma == std::string::npos ? header.size() : comma + 1;
+		std::size_t b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
+		if (b == std::string::npos)
+			continue;
+		tag = tag.substr(b, e - b + 1);
+		if (tag.rfind("W/", 0) == 0)
+			tag = tag.substr(2);
+		if (tag == "*" || tag == etag || tag == gzip_etag)
+			return true;
+	}
+	return false;
+}
+
+/* A version as this request takes it: 304, gzip or plain; its validators and caching. */
+struct Representation
+{
+	Reply		head;
+	const std::string *body;
+};
+
+Representation represent(const Request &request, const Version &version, const std::string &role)
+{
+	/* The compressed bytes are another representation: another strong ETag. */
+	std::string gzip_etag = version.etag().substr(0, version.etag().size() - 1) + "-gzip\"";
+	bool		compress = accepts_gzip(request.accept_encoding);
+	Representation r{Reply{}, &version.body()};
+	r.head.role = role;
+	r.head.headers = {{"Cache-Control", "private, no-cache"}, {"Vary", "Accept-Encoding"}};
+	if (none_match(request.if_none_match, version.etag(), gzip_etag))
+	{
+		static const std::string empty;
+		r.head.status = 304;
+		r.head.headers.emplace_back("ETag", compress ? gzip_etag : version.etag());
+		r.body = &empty;
+		return r;
+	}
+	if (compress)
+	{
+		r.head.headers.emplace_back("Content-Encoding", "gzip");
+		r.head.headers.emplace_back("ETag", gzip_etag);
+		r.body = &version.gzipped();
+	}
+	else
+		r.head.headers.emplace_back("ETag", version.etag());
+	return r;
+}
+
 const char *const kLoginSql =
 	"SELECT id, password, is_active FROM auth_user WHERE email = $1 ORDER BY id";
 const char *const kActiveUserSql =
@@ -261,9 +303,10 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-Handlers::Handlers(const Config &config, Database &db)
+Handlers::Handlers(const Config &config, Database &db, Cohorts &cohorts)
 	: config_(config),
 	  db_(db),
+	  cohorts_(cohorts),
 	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
 	  schema_(config.db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
@@ -318,12 +361,50 @@ Handlers::call(const Request &request, const RpcFunction &function,
 		reply.role = who.role;
 		co_return (void) co_await out.send(reply);
 	}
-	const RpcArgs &given = std::get<RpcArgs>(args);
+	const Audience audience = make_audience(function, std::get<RpcArgs>(args), who, request,
+											config_.callboard_cohort_headers);
+	if (wants_event_stream(request.accept) && !request.head)
+	{
+		std::optional<std::int64_t> expires = token_expiry(who);
+		co_return co_await serve_live(request, out, cohorts_, audience, expires,
+									  std::chrono::seconds(config_.callboard_live_keepalive));
+	}
+	co_await document(request, audience, out);
+}
 
-	FunctionBody body(out, who.role);
-	DbOutcome	outcome = co_await db_.run(settings_for(request, who.role, who.claims.dump()),
-									   rpc_sql(quoted_schema_, function, given), rpc_values(given),
-									   who.authed, &body, &out);
+awaitable<void>
+Handlers::document(const Request &request, const Audience &audience, Responder &out)
+{
+	Built		built = co_await cohorts_.get(audience);
+	if (built.too_large)
+		co_return co_await stream(audience, out);
+	if (built.error)
+	{
+		Reply		reply = error_reply(*built.error);
+		reply.role = audience.role;
+		co_return (void) co_await out.send(reply);
+	}
+
+	/* The version stays alive in this frame while its bytes are written. */
+	std::shared_ptr<const Version> version = built.version;
+	Representation chosen = represent(request, *version, audience.role);
+	if (chosen.head.status == 304)
+		co_return (void) co_await out.send(chosen.head);
+	if (!co_await out.begin(chosen.head, chosen.body->size()))
+		co_return;
+	if (co_await out.write(chosen.body->data(), chosen.body->size()))
+		co_await out.end();
+}
+
+/* Too large to keep: from the database to the client as it comes, without an ETag. */
+awaitable<void>
+Handlers::stream(const Audience &audience, Responder &out)
+{
+	FunctionBody body(out, audience.role);
+	RequestSettings settings = document_settings(search_path_, audience);
+	std::string sql = rpc_sql(quoted_schema_, *audience.function, audience.args);
+	Params		params = rpc_values(audience.args);
+	DbOutcome	outcome = co_await db_.run(settings, sql, params, audience.authed, &body, &out);
 	co_await body.finish(outcome);
 }
 

@@ -18,6 +18,7 @@
 #include "asio.hpp"
 #include "call_args.hpp"
 #include "config.hpp"
+#include "cohorts.hpp"
 #include "database.hpp"
 #include "jwt_auth.hpp"
 #include "request.hpp"
@@ -28,7 +29,7 @@ namespace gateway {
 class Handlers
 {
 public:
-	Handlers(const Config &config, Database &db);
+	Handlers(const Config &config, Database &db, Cohorts &cohorts);
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
 	awaitable<void> legacy(const Request &request, Responder &out);
@@ -51,8 +52,13 @@ private:
 	RequestSettings settings_for(const Request &request, const std::string &role,
 								 const std::string &claims) const;
 
+	/* A document: from its cohort, with an ETag; or streamed, when too large to keep. */
+	awaitable<void> document(const Request &request, const Audience &audience, Responder &out);
+	awaitable<void> stream(const Audience &audience, Responder &out);
+
 	const Config &config_;
 	Database   &db_;
+	Cohorts    &cohorts_;
 	AuthSettings auth_;
 	std::string schema_;		/* db-schemas' first: where the functions are */
 	std::string quoted_schema_;

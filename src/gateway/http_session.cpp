@@ -36,8 +36,9 @@ transport_error(int status, std::string message, std::optional<std::string> deta
 					std::nullopt, {}};
 }
 
+template <class Name>
 std::optional<std::string>
-header(const http::fields &fields, http::field name)
+header(const http::fields &fields, Name name)
 {
 	auto		it = fields.find(name);
 	if (it == fields.end())
@@ -81,6 +82,8 @@ public:
 	{
 		if (idle_)
 			stream_.socket().cancel();
+		else if (on_shutdown_)
+			on_shutdown_();
 	}
 
 	/* Grace is over: end whatever runs. */
@@ -97,6 +100,12 @@ public:
 	awaitable<bool> write(const char *data, std::size_t size) override;
 	awaitable<bool> end() override;
 	void		abort(const std::string &reason) override;
+	void		on_shutdown(std::function<void()> ending) override
+	{
+		on_shutdown_ = std::move(ending);
+		if (set_.stopping() && on_shutdown_)
+			on_shutdown_();
+	}
 	void		add_headers(const Headers &headers) override
 	{
 		extra_headers_.insert(extra_headers_.end(), headers.begin(), headers.end());
@@ -145,8 +154,9 @@ private:
 	std::optional<http::response<http::buffer_body>> streamed_;
 	std::optional<http::response_serializer<http::buffer_body>> serializer_;
 
-	/* The hang-up watch. */
+	/* The hang-up watch; what ends an endless response at shutdown. */
 	std::function<void()> on_hangup_;
+	std::function<void()> on_shutdown_;
 	bool		watching_ = false;
 	unsigned	watch_generation_ = 0;
 };
@@ -204,6 +214,7 @@ Session::run()
 		bytes_ = 0;
 		role_.clear();
 		extra_headers_.clear();
+		on_shutdown_ = nullptr;
 
 		std::optional<Request> request = co_await read_request();
 		if (!request)
@@ -355,6 +366,10 @@ Session::read_request()
 	request.authorization = header(message, http::field::authorization);
 	request.origin = header(message, http::field::origin);
 	request.accept = header(message, http::field::accept).value_or("");
+	request.accept_encoding = header(message, http::field::accept_encoding).value_or("");
+	request.if_none_match = header(message, http::field::if_none_match).value_or("");
+	request.last_event_id = header(message, "Last-Event-ID").value_or("");
+	request.head = head_;
 	request.access_control_request_method = header(message, http::field::access_control_request_method);
 	request.access_control_request_headers =
 		header(message, http::field::access_control_request_headers).value_or("");

@@ -18,11 +18,14 @@
 #include <thread>
 
 #include "access_log.hpp"
+#include "change_feed.hpp"
+#include "cohorts.hpp"
 #include "config.hpp"
 #include "cors.hpp"
 #include "dispatch.hpp"
 #include "handlers.hpp"
 #include "sd_notify.hpp"
+#include "sql_names.hpp"
 #include "server.hpp"
 
 #ifndef CALLBOARD_VERSION
@@ -91,16 +94,19 @@ main(int argc, char **argv)
 	/* Work that would block a loop: password hashing, cancel requests. */
 	net::thread_pool blocking(std::max(2u, std::thread::hardware_concurrency()));
 	Database	db(config, blocking.get_executor());
-	Handlers	handlers(config, db);
+	ChangeFeed	feed;
 	CorsPolicy	cors(config.server_cors_allowed_origins);
 	AccessLog	log(config.log_level);
+	Server		server(config, log);
+	Cohorts		cohorts(config, db, feed, server.first_loop());
+	Handlers	handlers(config, db, cohorts);
 	Dispatch	dispatch(handlers, cors);
-	Server		server(config, dispatch, log);
+	feed.on_change = [&cohorts] { cohorts.changed(); };
 
 	int			port;
 	try
 	{
-		port = server.listen();
+		port = server.listen(dispatch);
 	}
 	catch (const std::exception &e)
 	{
@@ -111,6 +117,11 @@ main(int argc, char **argv)
 	log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
 	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
 
+	/* The change feed and the cohorts' polling run on the first loop. */
+	net::co_spawn(server.first_loop(), feed.listen(config.db_uri, quote_ident(config.db_schemas.front())),
+				  net::detached);
+	net::co_spawn(server.first_loop(), cohorts.poll(), net::detached);
+
 	std::mutex	mutex;
 	std::condition_variable stopped;
 	bool		done = false;
@@ -119,6 +130,10 @@ main(int argc, char **argv)
 		sigwait(&stop_signals, &sig);
 		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
 		sd_notify("STOPPING=1");
+		net::post(server.first_loop(), [&] {
+			feed.stop();
+			cohorts.stop();
+		});
 		server.stop();
 		/* A deadline for the stop itself: nothing may keep the process up. */
 		std::unique_lock<std::mutex> lock(mutex);

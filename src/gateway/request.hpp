@@ -26,6 +26,10 @@ struct Request
 	std::optional<std::string> access_control_request_method;
 	std::string access_control_request_headers;
 	std::string accept;
+	std::string accept_encoding;
+	std::string if_none_match;
+	std::string last_event_id;	/* an EventSource reconnecting */
+	bool		head = false;	/* HEAD: the GET's status and headers, no body */
 	std::string headers_json;	/* every header, names lower-cased, for request.headers */
 	std::string body;
 	std::string remote;			/* the client's address, for the log */

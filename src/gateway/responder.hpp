@@ -58,6 +58,13 @@ public:
 	 */
 	virtual void arm_hangup(std::function<void()> on_hangup) = 0;
 	virtual void disarm_hangup() = 0;
+
+	/*
+	 * For a response that never ends by itself (an event stream): called
+	 * when the server begins to shut down, so it can end cleanly and the
+	 * client reconnect elsewhere.
+	 */
+	virtual void on_shutdown(std::function<void()> ending) = 0;
 };
 
 }								/* namespace gateway */

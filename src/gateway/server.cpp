@@ -30,8 +30,8 @@ listen_address(const std::string &server_host)
 	return server_host;
 }
 
-Server::Server(const Config &config, App &app, const AccessLog &log)
-	: config_(config), app_(app), log_(log), limits_(http_limits(config))
+Server::Server(const Config &config, const AccessLog &log)
+	: config_(config), log_(log), limits_(http_limits(config))
 {
 	int			n = config.callboard_server_threads;
 	if (n <= 0)
@@ -51,9 +51,16 @@ Server::Server(const Config &config, App &app, const AccessLog &log)
 
 Server::~Server() = default;
 
-int
-Server::listen()
+Executor
+Server::first_loop()
 {
+	return loops_[0]->io.get_executor();
+}
+
+int
+Server::listen(App &app)
+{
+	app_ = &app;
 	tcp::endpoint endpoint(net::ip::make_address(listen_address(config_.server_host)),
 						   static_cast<unsigned short>(config_.server_port));
 	acceptor_ = std::make_unique<tcp::acceptor>(loops_[0]->io);
@@ -103,7 +110,7 @@ Server::accept_loop()
 		}
 		open_connections_++;
 		net::post(loop.io, [this, &loop, s = std::move(socket)]() mutable {
-			start_session(std::move(s), loop.sessions, limits_, app_, log_);
+			start_session(std::move(s), loop.sessions, limits_, *app_, log_);
 		});
 	}
 }

@@ -32,11 +32,11 @@ namespace gateway {
 class Server
 {
 public:
-	Server(const Config &config, App &app, const AccessLog &log);
+	Server(const Config &config, const AccessLog &log);
 	~Server();
 
-	/* Listens on the configured host and port; returns the port (for server-port = 0). Throws. */
-	int			listen();
+	/* Listens on the configured host and port for `app`; returns the port (for server-port = 0). Throws. */
+	int			listen(App &app);
 
 	/* Runs every loop; returns once stop() has finished. */
 	void		run();
@@ -46,13 +46,16 @@ public:
 
 	int			open_connections() const { return open_connections_.load(); }
 
+	/* The first loop's executor: for the gateway's own background work (the change feed). */
+	Executor	first_loop();
+
 private:
 	struct Loop;
 
 	awaitable<void> accept_loop();
 
 	const Config &config_;
-	App		   &app_;
+	App		   *app_ = nullptr;
 	const AccessLog &log_;
 	const HttpLimits limits_;
 	std::vector<std::unique_ptr<Loop>> loops_;

@@ -76,21 +76,28 @@ def test_claims_and_role_do_not_survive_the_request(upstream, app_db, db, rls):
         g.stop()
 
 
-def test_request_settings_are_visible_to_sql(gateway, db, rls):
-    """request.method, request.path and request.headers reach policies, as in PostgREST."""
+def test_request_settings_are_visible_to_sql(gateway, upstream, app_db, db, rls):
+    """request.method and request.path reach policies, as in PostgREST; request.headers
+    holds the headers named in callboard-cohort-headers, which are part of the audience a
+    document is built for, and no others."""
     cur = db.cursor()
     cur.execute("CREATE POLICY header_gate ON twilio_calls TO dashboard_limited USING ("
                 "current_setting('request.method', true) = 'POST' AND "
                 "current_setting('request.path', true) = '/rpc/scheduled_outbound_calls' AND "
                 "current_setting('request.headers', true)::json ->> 'x-tenant' = 'acme')")
+    g = harness.Gateway(upstream, app_db, callboard_cohort_headers="X-Tenant")
     try:
         token = bearer(make_token({"role": "dashboard_limited"}))
-        url = gateway.url + RPC
+        url = g.url + RPC
         gated = summary(requests.post(url, json={}, headers=dict(token, **{"X-Tenant": "acme"})))
         assert sum(gated.values()) > 0
         other = summary(requests.post(url, json={}, headers=dict(token, **{"X-Tenant": "other"})))
         assert sum(other.values()) == 0
         as_get = summary(requests.get(url, headers=dict(token, **{"X-Tenant": "acme"})))
         assert sum(as_get.values()) == 0
+        # Without the setting no header reaches SQL: the same request sees nothing.
+        unnamed = summary(requests.post(gateway.url + RPC, json={}, headers=dict(token, **{"X-Tenant": "acme"})))
+        assert sum(unnamed.values()) == 0
     finally:
+        g.stop()
         cur.execute("DROP POLICY header_gate ON twilio_calls")

@@ -138,6 +138,8 @@ def test_one_access_log_line_per_request(gateway):
         ("GET", LEGACY, 200), ("GET", nowhere, 404)]
     legacy = next(l for l in lines if l["path"] == LEGACY)
     assert legacy["role"] == "dashboard_user"
-    # What was sent, and a duration the request really took (measured from its first byte).
-    assert legacy["bytes"] == len(served.content)
+    # What was sent (compressed: requests asks for gzip), and a duration the request
+    # really took (measured from its first byte).
+    assert served.headers["Content-Encoding"] == "gzip"
+    assert legacy["bytes"] == int(served.headers["Content-Length"]) < len(served.content)
     assert 0 < legacy["ms"] <= elapsed_ms

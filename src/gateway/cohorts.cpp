@@ -1,0 +1,491 @@
+/*
+ * cohorts.cpp
+ *		Building, keeping, sharing and refreshing documents per audience.
+ */
+#include "cohorts.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+
+#include "gzip.hpp"
+#include "sql_names.hpp"
+
+namespace gateway {
+
+namespace {
+
+/* Claims that differ from one token to the next and never decide what a user sees. */
+const char *const kPerTokenClaims[] = {"exp", "iat", "nbf", "jti"};
+
+/* How long a request waits for another's build of the same document. */
+constexpr std::chrono::seconds kBuildWait{300};
+
+/* Takes a statement's rows whole, up to a size; past it, stops the query. */
+class Collect : public RowSink
+{
+public:
+	explicit	Collect(std::size_t limit) : limit_(limit) {}
+
+	awaitable<bool> row(PgResult &row) override
+	{
+		if (PQgetisnull(row.get(), 0, 0))
+			body_ = "null";
+		else
+			body_.append(PQgetvalue(row.get(), 0, 0), static_cast<std::size_t>(PQgetlength(row.get(), 0, 0)));
+		too_large_ = body_.size() > limit_;
+		co_return !too_large_;
+	}
+
+	std::string &body() { return body_; }
+	bool		too_large() const { return too_large_; }
+
+private:
+	std::size_t limit_;
+	std::string body_;
+	bool		too_large_ = false;
+};
+
+std::string
+hex(const unsigned char *bytes, std::size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	std::string out;
+	for (std::size_t i = 0; i < n; i++)
+	{
+		out += digits[bytes[i] >> 4];
+		out += digits[bytes[i] & 15];
+	}
+	return out;
+}
+
+}								/* namespace */
+
+std::string
+etag_of(std::string_view bytes)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int length = 0;
+	EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+	return "\"" + hex(digest, 16) + "\"";
+}
+
+Audience
+make_audience(const RpcFunction &function, const RpcArgs &args, const Auth &who,
+			  const Request &request, const std::vector<std::string> &cohort_headers)
+{
+	nlohmann::json claims = who.claims;
+	for (const char *claim : kPerTokenClaims)
+		claims.erase(claim);
+	nlohmann::json headers = nlohmann::json::object();
+	if (!cohort_headers.empty())
+	{
+		nlohmann::json all = nlohmann::json::parse(request.headers_json, nullptr, false);
+		for (const std::string &name : cohort_headers)
+			if (all.is_object() && all.contains(name))
+				headers[name] = all[name];
+	}
+
+	Audience	a{&function, args, who.role, who.authed, claims.dump(), request.method, request.path,
+				  headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), ""};
+	nlohmann::json key = nlohmann::json::array({function.name, who.role, who.authed, a.claims, a.method,
+												a.path, a.headers});
+	for (const auto &[param, value] : args)
+		key.push_back(nlohmann::json::array({param->name, value ? nlohmann::json(*value) : nlohmann::json()}));
+	a.key = key.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+	return a;
+}
+
+RequestSettings
+document_settings(const std::string &search_path, const Audience &a)
+{
+	return RequestSettings{search_path, a.role, a.claims, a.method, a.path, a.headers};
+}
+
+Version::Version(std::uint64_t number, std::string body)
+	: number_(number), body_(std::move(body)), etag_(etag_of(body_))
+{
+}
+
+const std::string &
+Version::gzipped() const
+{
+	std::call_once(gzip_once_, [this] { gzip_ = gzip(body_); });
+	return gzip_;
+}
+
+const std::string &
+Version::event() const
+{
+	/* The body is compact JSON: one line, never a bare newline inside. */
+	std::call_once(event_once_, [this] { event_ = "id: " + etag_ + "\ndata: " + body_ + "\n\n"; });
+	return event_;
+}
+
+/* A coroutine on any loop waiting for another's build; woken from whichever thread ends it. */
+struct Cohorts::Wake
+{
+	explicit	Wake(Executor loop) : timer(loop) {}
+
+	net::steady_timer timer;
+
+	void		wake(const std::shared_ptr<Wake> &self)
+	{
+		net::post(timer.get_executor(), [self] { self->timer.cancel(); });
+	}
+};
+
+struct Cohorts::Cohort
+{
+	explicit	Cohort(Audience a) : audience(std::move(a)) {}
+
+	const Audience audience;
+
+	/* Guarded by Cohorts::mutex_. */
+	std::shared_ptr<const Version> current;
+	std::uint64_t sequence = 0;	/* the feed's sequence when current's query began */
+	bool		too_large = false;
+	int			builds_running = 0;	/* a GET's, a refresh's: at most one of each */
+	std::uint64_t build_count = 0;	/* builds finished, for those waiting on one */
+	Built		last_build;
+	std::vector<std::shared_ptr<Wake>> waiting;
+	std::vector<std::weak_ptr<Watcher>> watchers;
+	std::list<std::shared_ptr<Cohort>>::iterator recent;	/* valid while unwatched */
+	bool		in_recent = false;
+	/* Refreshes, on the refresh loop. */
+	bool		refresh_due = false;	/* one is scheduled or running */
+	bool		again = false;	/* the feed moved while one ran */
+	std::chrono::steady_clock::time_point last_refresh{};
+	std::uint64_t offered = 0;	/* the version number watchers were last offered */
+
+	std::size_t bytes() const
+	{
+		/* The body and, at most, as much again for its compressed form or event. */
+		return current ? 2 * current->body().size() : 0;
+	}
+};
+
+Cohorts::Cohorts(const Config &config, Database &db, ChangeFeed &feed, Executor refresh_loop)
+	: config_(config), db_(db), feed_(feed), refresh_loop_(refresh_loop),
+	  quoted_schema_(quote_ident(config.db_schemas.front())), search_path_(search_path_for(config))
+{
+}
+
+Cohorts::~Cohorts() = default;
+
+std::shared_ptr<Cohorts::Cohort>
+Cohorts::find_or_create(const Audience &audience)
+{
+	auto		it = cohorts_.find(audience.key);
+	std::shared_ptr<Cohort> c;
+	if (it != cohorts_.end())
+		c = it->second;
+	else
+	{
+		c = std::make_shared<Cohort>(audience);
+		cohorts_.emplace(audience.key, c);
+	}
+	/* Most recently used first, while unwatched. */
+	if (c->watchers.empty())
+	{
+		if (c->in_recent)
+			recent_.erase(c->recent);
+		recent_.push_front(c);
+		c->recent = recent_.begin();
+		c->in_recent = true;
+	}
+	return c;
+}
+
+bool
+Cohorts::fresh(const Cohort &c) const
+{
+	return c.current && feed_.pushing() && c.sequence == feed_.sequence();
+}
+
+awaitable<Built>
+Cohorts::get(const Audience &audience)
+{
+	Executor	loop = co_await net::this_coro::executor;
+	std::shared_ptr<Cohort> c;
+	std::shared_ptr<Wake> wake;
+	std::uint64_t waited_for = 0;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		c = find_or_create(audience);
+		if (fresh(*c))
+		{
+			counters_.hits++;
+			Built		b;
+			b.version = c->current;
+			b.from_memory = true;
+			co_return b;
+		}
+		if (c->too_large)
+		{
+			Built		b;
+			b.too_large = true;
+			co_return b;
+		}
+		if (c->builds_running > 0)
+		{
+			/* Someone is building it: take what they get. */
+			wake = std::make_shared<Wake>(loop);
+			c->waiting.push_back(wake);
+			waited_for = c->build_count + 1;
+		}
+		else
+			c->builds_running++;
+	}
+
+	if (wake)
+	{
+		wake->timer.expires_after(kBuildWait);
+		boost::system::error_code ec;
+		co_await wake->timer.async_wait(net::redirect_error(use_awaitable, ec));
+		std::lock_guard<std::mutex> lock(mutex_);
+		if (c->build_count >= waited_for)
+			co_return c->last_build;
+		Built		b;
+		b.error = acquisition_timeout();
+		co_return b;
+	}
+	co_return co_await build(c);
+}
+
+awaitable<Built>
+Cohorts::build(std::shared_ptr<Cohort> c)
+{
+	const Audience &a = c->audience;
+	std::uint64_t sequence = feed_.sequence();
+	/* While the feed pushes, what is kept must show the latest commit: read it on the primary. */
+	bool		primary = feed_.pushing();
+	RequestSettings settings = document_settings(search_path_, a);
+	std::string sql = rpc_sql(quoted_schema_, *a.function, a.args);
+	Params		params = rpc_values(a.args);
+	Collect		collect(config_.callboard_cache_max_entry_bytes);
+
+	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);
+
+	Built		built;
+	if (collect.too_large())
+		built.too_large = true;
+	else if (outcome.error)
+		built.error = outcome.error;
+	else if (outcome.connection_lost || outcome.stopped)
+		built.error = client_error("the connection to the database was lost", db_.retry_after());
+	else if (collect.body().empty())
+	{
+		/* No row came one at a time: a result in one piece (single-row mode refused), or none. */
+		const PGresult *res = outcome.result.get();
+		bool		one = res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
+		collect.body() = one ? std::string(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0)) : "null";
+	}
+
+	std::vector<std::shared_ptr<Wake>> waiting;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		counters_.builds++;
+		if (built.too_large)
+			c->too_large = true;
+		else if (!built.error)
+			keep(*c, std::move(collect.body()), sequence, built);
+		c->builds_running--;
+		c->build_count++;
+		c->last_build = built;
+		waiting.swap(c->waiting);
+		evict();
+	}
+	for (auto &w : waiting)
+		w->wake(w);
+	co_return built;
+}
+
+/* A new body for the cohort: a new version if the bytes changed, else the same one, fresher. */
+void
+Cohorts::keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built)
+{
+	/* A build that began before the kept one's says nothing newer. */
+	if (c.current && sequence < c.sequence)
+	{
+		built.version = c.current;
+		return;
+	}
+	if (!c.current || c.current->etag() != etag_of(body))
+	{
+		bytes_ -= c.bytes();
+		c.current = std::make_shared<const Version>(c.current ? c.current->number() + 1 : 1, std::move(body));
+		bytes_ += c.bytes();
+	}
+	c.sequence = sequence;
+	built.version = c.current;
+}
+
+void
+Cohorts::evict()
+{
+	/* Least recently used first; watched cohorts are not in the list. */
+	while ((bytes_ > config_.callboard_cache_bytes || recent_.size() > 10000) && !recent_.empty())
+	{
+		std::shared_ptr<Cohort> old = recent_.back();
+		if (old->builds_running > 0)
+			break;
+		recent_.pop_back();
+		old->in_recent = false;
+		bytes_ -= old->bytes();
+		cohorts_.erase(old->audience.key);
+	}
+}
+
+void
+Cohorts::watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher)
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	std::shared_ptr<Cohort> c = find_or_create(audience);
+	if (c->in_recent)
+	{
+		recent_.erase(c->recent);
+		c->in_recent = false;
+	}
+	c->watchers.push_back(watcher);
+}
+
+void
+Cohorts::unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watcher)
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	auto		it = cohorts_.find(audience.key);
+	if (it == cohorts_.end())
+		return;
+	std::shared_ptr<Cohort> c = it->second;
+	auto	   &w = c->watchers;
+	w.erase(std::remove_if(w.begin(), w.end(), [&](const std::weak_ptr<Watcher> &x) {
+		auto		p = x.lock();
+		return !p || p == watcher;
+	}), w.end());
+	if (w.empty() && !c->in_recent)
+	{
+		recent_.push_front(c);
+		c->recent = recent_.begin();
+		c->in_recent = true;
+		evict();
+	}
+}
+
+void
+Cohorts::changed()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	for (auto &[key, c] : cohorts_)
+		if (!c->watchers.empty())
+			schedule(c);
+}
+
+/* With mutex_ held, on the refresh loop. */
+void
+Cohorts::schedule(const std::shared_ptr<Cohort> &c)
+{
+	if (c->refresh_due)
+	{
+		c->again = true;
+		return;
+	}
+	c->refresh_due = true;
+	c->again = false;
+	auto		interval = std::chrono::milliseconds(config_.callboard_live_interval_ms);
+	auto		now = std::chrono::steady_clock::now();
+	auto		delay = std::max<std::chrono::steady_clock::duration>(
+		std::chrono::steady_clock::duration::zero(), c->last_refresh + interval - now);
+	net::co_spawn(refresh_loop_, refresh(c, delay), net::detached);
+}
+
+awaitable<void>
+Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay)
+{
+	if (delay > std::chrono::steady_clock::duration::zero())
+	{
+		net::steady_timer pause(refresh_loop_, delay);
+		boost::system::error_code ec;
+		co_await pause.async_wait(net::redirect_error(use_awaitable, ec));
+	}
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		c->last_refresh = std::chrono::steady_clock::now();
+		c->again = false;
+		/* Even beside a GET's build: that one may have begun before the change. */
+		c->builds_running++;
+	}
+	Built		built = co_await build(c);
+
+	std::vector<std::shared_ptr<Watcher>> watchers;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		counters_.refreshes++;
+		for (const auto &w : c->watchers)
+			if (auto p = w.lock())
+				watchers.push_back(p);
+		bool		news = built.version && built.version->number() != c->offered;
+		if (news)
+			c->offered = built.version->number();
+		if (!news && !built.error)
+			watchers.clear();
+		c->refresh_due = false;
+		if (c->again && !c->watchers.empty())
+			schedule(c);
+	}
+	for (const auto &w : watchers)
+	{
+		if (built.error)
+			w->fail(*built.error);
+		else if (built.too_large)
+			w->fail(ApiError{500, "HTTP500", "Document too large to watch",
+							 "It is larger than callboard-cache-max-entry-bytes; watch the summary or pages instead.",
+							 std::nullopt, {}});
+		else
+			w->offer(built.version);
+	}
+}
+
+awaitable<void>
+Cohorts::poll()
+{
+	auto		interval = std::chrono::seconds(config_.callboard_live_poll_interval);
+	while (!stopping_)
+	{
+		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, interval);
+		boost::system::error_code ec;
+		co_await poll_timer_->async_wait(net::redirect_error(use_awaitable, ec));
+		poll_timer_.reset();
+		if (stopping_)
+			break;
+		/* With the feed pushing, changes drive the refreshes; without, time does. */
+		if (!feed_.pushing())
+			changed();
+	}
+}
+
+void
+Cohorts::stop()
+{
+	stopping_ = true;
+	if (poll_timer_)
+		poll_timer_->cancel();
+}
+
+CohortStats
+Cohorts::stats() const
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	CohortStats s = counters_;
+	s.cohorts = cohorts_.size();
+	s.watched = s.watchers = 0;
+	for (const auto &[key, c] : cohorts_)
+	{
+		s.watched += c->watchers.empty() ? 0 : 1;
+		s.watchers += c->watchers.size();
+	}
+	s.bytes = bytes_;
+	return s;
+}
+
+}								/* namespace gateway */

@@ -1,0 +1,189 @@
+/*
+ * cohorts.hpp
+ *		One document per audience: built once, answered from memory while
+ *		nothing changed, refreshed once per change for everyone watching.
+ *
+ * An audience (a cohort) is everything a document can depend on, and the
+ * document is read with exactly that and nothing else:
+ *
+ *   - the function and its arguments;
+ *   - the role it runs as, and whether a token was given (401 or 403);
+ *   - the token's claims, except exp, iat, nbf and jti, which differ from
+ *     one token to the next and say nothing of what a user may see;
+ *   - request.method and request.path, as PostgREST sets them;
+ *   - the request headers named in callboard-cohort-headers (none by
+ *     default), the only ones request.headers then holds;
+ *   - the database (one set per gateway).
+ *
+ * A document read runs with request.jwt.claims, request.method, request.path
+ * and request.headers holding exactly those: so no row-level security policy
+ * can make one audience's bytes depend on anything outside its key, and a
+ * body built for one audience goes to it alone.  Tokens of the same user
+ * (same claims but for the four) share a cohort.
+ *
+ * A cohort's current version is fresh while the change feed is pushing and
+ * has not moved since the version's query began: then a GET is answered
+ * from memory, a 304 when the client has it.  When the feed moves, every
+ * watched cohort is refreshed, at most once per callboard-live-interval-ms,
+ * and its watchers get the new version only if the bytes changed.  Without
+ * the feed, watched cohorts poll every callboard-live-poll-interval seconds.
+ *
+ * Documents larger than callboard-cache-max-entry-bytes are not kept and
+ * cannot be watched: they stream to each client (handlers.cpp).  Unwatched
+ * cohorts are dropped, least recently used first, past callboard-cache-bytes.
+ */
+#ifndef CALLBOARD_GATEWAY_COHORTS_HPP
+#define CALLBOARD_GATEWAY_COHORTS_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api_error.hpp"
+#include "asio.hpp"
+#include "call_args.hpp"
+#include "change_feed.hpp"
+#include "config.hpp"
+#include "database.hpp"
+#include "jwt_auth.hpp"
+#include "request.hpp"
+
+namespace gateway {
+
+/* Everything a document depends on. */
+struct Audience
+{
+	const RpcFunction *function;
+	RpcArgs		args;
+	std::string role;
+	bool		authed;
+	std::string claims;			/* JSON, without exp, iat, nbf, jti */
+	std::string method;
+	std::string path;
+	std::string headers;		/* JSON: only the callboard-cohort-headers */
+	std::string key;			/* all of the above, as one string */
+};
+
+Audience	make_audience(const RpcFunction &function, const RpcArgs &args, const Auth &who,
+						  const Request &request, const std::vector<std::string> &cohort_headers);
+
+/* What a document read runs with: the audience and nothing of the request. */
+RequestSettings document_settings(const std::string &search_path, const Audience &audience);
+
+/* One document as built: immutable, shared by everyone who sends it. */
+class Version
+{
+public:
+	Version(std::uint64_t number, std::string body);
+
+	std::uint64_t number() const { return number_; }
+	const std::string &body() const { return body_; }
+	/* Strong: a digest of the bytes, quoted. */
+	const std::string &etag() const { return etag_; }
+	/* Compressed, once, by whoever first asks. */
+	const std::string &gzipped() const;
+	/* As one server-sent event: "id: <etag>\ndata: <body>\n\n". */
+	const std::string &event() const;
+
+private:
+	std::uint64_t number_;
+	std::string body_;
+	std::string etag_;
+	mutable std::once_flag gzip_once_;
+	mutable std::string gzip_;
+	mutable std::once_flag event_once_;
+	mutable std::string event_;
+};
+
+/* The ETag of some bytes: the first 16 bytes of their SHA-256, in hex, quoted. */
+std::string etag_of(std::string_view bytes);
+
+/* Told of a watched cohort's new versions and failures, from any thread. */
+class Watcher
+{
+public:
+	virtual		~Watcher() = default;
+	virtual void offer(std::shared_ptr<const Version> version) = 0;
+	virtual void fail(const ApiError &error) = 0;
+};
+
+/* What get() found or built. */
+struct Built
+{
+	std::shared_ptr<const Version> version;
+	std::optional<ApiError> error;
+	bool		too_large = false;	/* stream it instead */
+	bool		from_memory = false;
+};
+
+struct CohortStats
+{
+	std::size_t cohorts = 0;
+	std::size_t watched = 0;
+	std::size_t watchers = 0;
+	std::size_t bytes = 0;
+	std::uint64_t builds = 0;	/* queries run */
+	std::uint64_t hits = 0;		/* answered from memory */
+	std::uint64_t refreshes = 0;	/* of watched cohorts */
+};
+
+class Cohorts
+{
+public:
+	/* Refreshes run on `refresh_loop`. */
+	Cohorts(const Config &config, Database &db, ChangeFeed &feed, Executor refresh_loop);
+	~Cohorts();
+
+	/* The audience's document: from memory when fresh, else built (one query for concurrent askers). */
+	awaitable<Built> get(const Audience &audience);
+
+	/* Watch the audience's cohort; until unwatch(), the watcher is offered each new version. */
+	void		watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
+	void		unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
+
+	/* The change feed moved (on the refresh loop): refresh every watched cohort. */
+	void		changed();
+
+	/* On the refresh loop until stop(): while the feed is not pushing, refresh watched cohorts. */
+	awaitable<void> poll();
+	void		stop();
+
+	CohortStats stats() const;
+
+private:
+	struct Cohort;
+	struct Wake;
+
+	std::shared_ptr<Cohort> find_or_create(const Audience &audience);
+	bool		fresh(const Cohort &c) const;
+	awaitable<Built> build(std::shared_ptr<Cohort> c);
+	void		keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built);
+	void		schedule(const std::shared_ptr<Cohort> &c);
+	awaitable<void> refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay);
+	void		evict();
+
+	const Config &config_;
+	Database   &db_;
+	ChangeFeed &feed_;
+	Executor	refresh_loop_;
+	const std::string quoted_schema_;
+	const std::string search_path_;
+
+	mutable std::mutex mutex_;
+	std::unordered_map<std::string, std::shared_ptr<Cohort>> cohorts_;
+	std::list<std::shared_ptr<Cohort>> recent_;	/* unwatched, most recently used first */
+	std::size_t bytes_ = 0;
+	CohortStats counters_;
+	bool		stopping_ = false;
+	std::unique_ptr<net::steady_timer> poll_timer_;
+};
+
+}								/* namespace gateway */
+
+#endif

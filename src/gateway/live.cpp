@@ -1,0 +1,197 @@
+/*
+ * live.cpp
+ *		A watcher per stream, woken on its own loop; the stream's loop.
+ */
+#include "live.hpp"
+
+#include <ctime>
+#include <mutex>
+
+namespace gateway {
+
+namespace {
+
+/*
+ * One stream's mailbox.  The cohort offers from the refresh loop; the
+ * stream takes on its own.  Only the latest version matters: a stream that
+ * is still writing the last one skips those in between.
+ */
+class Mailbox : public Watcher, public std::enable_shared_from_this<Mailbox>
+{
+public:
+	explicit	Mailbox(Executor loop) : timer_(loop) {}
+
+	void		offer(std::shared_ptr<const Version> version) override
+	{
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			version_ = std::move(version);
+		}
+		poke();
+	}
+
+	void		fail(const ApiError &error) override
+	{
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			error_ = error;
+		}
+		poke();
+	}
+
+	/* The stream must end: the client left, or the gateway stops.  (On the stream's loop.) */
+	void		close()
+	{
+		closed_ = true;
+		timer_.cancel();
+	}
+
+	bool		closed() const { return closed_; }
+
+	/* Until something arrives, close(), or `until`. */
+	awaitable<void> wait(std::chrono::steady_clock::time_point until)
+	{
+		timer_.expires_at(until);
+		boost::system::error_code ec;
+		co_await timer_.async_wait(net::redirect_error(use_awaitable, ec));
+	}
+
+	std::shared_ptr<const Version> take_version()
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		return std::move(version_);
+	}
+
+	std::optional<ApiError> take_error()
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		std::optional<ApiError> e = std::move(error_);
+		error_.reset();
+		return e;
+	}
+
+private:
+	/* Wakes the stream on its own loop (timers are not thread-safe). */
+	void		poke()
+	{
+		net::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
+	}
+
+	net::steady_timer timer_;
+	std::mutex	mutex_;
+	std::shared_ptr<const Version> version_;
+	std::optional<ApiError> error_;
+	bool		closed_ = false;
+};
+
+/* Stops watching however the stream ends. */
+struct Watching
+{
+	Cohorts    &cohorts;
+	const Audience &audience;
+	std::shared_ptr<Mailbox> mailbox;
+
+	~Watching() { cohorts.unwatch(audience, mailbox); }
+};
+
+std::string
+error_event(const ApiError &error)
+{
+	return "event: error\ndata: " + error_body(error) + "\n\n";
+}
+
+Reply
+stream_head(const std::string &role)
+{
+	Reply		head;
+	head.content_type = "text/event-stream";
+	head.headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
+	head.role = role;
+	return head;
+}
+
+}								/* namespace */
+
+bool
+wants_event_stream(std::string_view accept)
+{
+	return accept.find("text/event-stream") != std::string_view::npos;
+}
+
+awaitable<void>
+serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audience &audience,
+		   std::optional<std::int64_t> expires, std::chrono::seconds keepalive)
+{
+	Executor	loop = co_await net::this_coro::executor;
+	auto		mailbox = std::make_shared<Mailbox>(loop);
+	/* Watch first: a change while the first version is built is not missed. */
+	cohorts.watch(audience, mailbox);
+	Watching	watching{cohorts, audience, mailbox};
+
+	Built		first = co_await cohorts.get(audience);
+	if (first.error || first.too_large)
+	{
+		ApiError	error = first.error.value_or(ApiError{
+			400, "HTTP400", "Document too large to watch",
+			"It is larger than callboard-cache-max-entry-bytes; watch the summary or pages instead.",
+			std::nullopt, {}});
+		Reply		reply = error_reply(error);
+		reply.role = audience.role;
+		co_return (void) co_await out.send(reply);
+	}
+
+	Reply		head = stream_head(audience.role);
+	if (!co_await out.begin(head, std::nullopt))
+		co_return;
+	out.arm_hangup([mailbox] { mailbox->close(); });
+	out.on_shutdown([mailbox] { mailbox->close(); });
+
+	std::uint64_t sent = 0;
+	if (request.last_event_id != first.version->etag())
+	{
+		if (!co_await out.write(first.version->event().data(), first.version->event().size()))
+			co_return;
+	}
+	sent = first.version->number();
+
+	/* Token expiry, as a point on the steady clock. */
+	auto		now = std::chrono::steady_clock::now();
+	std::optional<std::chrono::steady_clock::time_point> end;
+	if (expires)
+		end = now + std::chrono::seconds(*expires - static_cast<std::int64_t>(std::time(nullptr)));
+
+	for (;;)
+	{
+		auto		until = std::chrono::steady_clock::now() + keepalive;
+		if (end && *end < until)
+			until = *end;
+		co_await mailbox->wait(until);
+		if (mailbox->closed())
+			break;
+		if (end && std::chrono::steady_clock::now() >= *end)
+			break;				/* the token expired: end the stream cleanly */
+
+		std::string text;
+		if (auto error = mailbox->take_error())
+			text += error_event(*error);
+		auto		version = mailbox->take_version();
+		if (version && version->number() != sent)
+		{
+			sent = version->number();
+			if (!text.empty() && !co_await out.write(text.data(), text.size()))
+				co_return;
+			text.clear();
+			if (!co_await out.write(version->event().data(), version->event().size()))
+				co_return;
+		}
+		if (text.empty() && std::chrono::steady_clock::now() >= until)
+			text = ": keep-alive\n\n";
+		if (!text.empty() && !co_await out.write(text.data(), text.size()))
+			co_return;
+	}
+	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
+	out.disarm_hangup();
+	co_await out.end();
+}
+
+}								/* namespace gateway */
