@@ -48,7 +48,7 @@ include $(PGXS)
 # Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL, zlib.
 GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
 GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
-	-DCALLBOARD_VERSION='"$(EXTVERSION)"'
+	-DCALLBOARD_VERSION='"$(EXTVERSION)"' -DCALLBOARD_WEB_ROOT='"$(datadir)/callboard/web"'
 GATEWAY_LIBS = -ljwt -lpq -lssl -lcrypto -lz -pthread
 
 all: callboard-gateway
@@ -62,6 +62,8 @@ callboard-gateway: $(GATEWAY_OBJS)
 install: install-gateway
 install-gateway: callboard-gateway
 	$(INSTALL_PROGRAM) callboard-gateway '$(DESTDIR)$(bindir)/callboard-gateway'
+	$(MKDIR_P) '$(DESTDIR)$(datadir)/callboard/web'
+	cp -R web/. '$(DESTDIR)$(datadir)/callboard/web/'
 
 -include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
 

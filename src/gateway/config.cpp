@@ -227,6 +227,8 @@ settings()
 		integer("callboard-live-interval-ms", &Config::callboard_live_interval_ms, 0, 60000),
 		integer("callboard-live-poll-interval", &Config::callboard_live_poll_interval, 1, 3600),
 		integer("callboard-live-keepalive", &Config::callboard_live_keepalive, 1, 3600),
+		{"callboard-web", [](Config &c, const std::string &v) { c.callboard_web = to_bool("callboard-web", v); }},
+		optional_text("callboard-web-root", &Config::callboard_web_root),
 		{"callboard-cohort-headers", [](Config &c, const std::string &v) {
 			/* Names as request.headers spells them: lower case. */
 			for (std::string name : split_list(v))

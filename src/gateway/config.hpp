@@ -64,6 +64,10 @@ struct Config
 	int			callboard_live_interval_ms = 100;		/* at most one refresh per audience this often */
 	int			callboard_live_poll_interval = 5;		/* seconds, without the change signal */
 	int			callboard_live_keepalive = 20;			/* seconds between comments on an idle event stream */
+	/* The dashboard page at / (web_files.hpp): on by default, from the installed files. */
+	bool		callboard_web = true;
+	std::optional<std::string> callboard_web_root;	/* unset: where make install put them */
+
 	/* Request headers that documents may depend on: passed in request.headers, and part of the audience. */
 	std::vector<std::string> callboard_cohort_headers;
 };

@@ -4,6 +4,7 @@
  */
 #include "dispatch.hpp"
 
+#include "conditional.hpp"
 #include "routes.hpp"
 
 namespace gateway {
@@ -66,7 +67,12 @@ Dispatch::serve(const Request &request, Responder &out)
 
 	Route		route = find_route(request.path);
 	if (route.kind == RouteKind::none)
+	{
+		const WebFile *file = web_.find(request.path);
+		if (file != nullptr && (request.method == "GET" || request.method == "HEAD"))
+			co_return co_await page_file(request, *file, out);
 		co_return (void) co_await out.send(error_reply(invalid_path()));
+	}
 	if (request.method == "OPTIONS")
 		co_return (void) co_await out.send(allow_reply(route.allow));
 	if (!method_allowed(route, request.method))
@@ -89,6 +95,26 @@ Dispatch::serve(const Request &request, Responder &out)
 		case RouteKind::none:
 			break;
 	}
+}
+
+awaitable<void>
+Dispatch::page_file(const Request &request, const WebFile &file, Responder &out)
+{
+	Representation chosen = represent(request, file.body, file.etag,
+									  [&file]() -> const std::string & { return file.gzipped; });
+	chosen.head.content_type = file.content_type;
+	chosen.head.headers.insert(chosen.head.headers.end(), {
+		{"Cache-Control", "no-cache"},
+		{"Content-Security-Policy", kContentSecurityPolicy},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "no-referrer"},
+		{"X-Frame-Options", "DENY"},
+	});
+	if (chosen.head.status == 304)
+		co_return (void) co_await out.send(chosen.head);
+	if (co_await out.begin(chosen.head, chosen.body->size()))
+		if (co_await out.write(chosen.body->data(), chosen.body->size()))
+			co_await out.end();
 }
 
 }								/* namespace gateway */

@@ -12,19 +12,24 @@
 #include "cors.hpp"
 #include "handlers.hpp"
 #include "http_session.hpp"
+#include "web_files.hpp"
 
 namespace gateway {
 
 class Dispatch : public App
 {
 public:
-	Dispatch(Handlers &handlers, const CorsPolicy &cors) : handlers_(handlers), cors_(cors) {}
+	Dispatch(Handlers &handlers, const CorsPolicy &cors, const WebFiles &web)
+		: handlers_(handlers), cors_(cors), web_(web) {}
 
 	awaitable<void> serve(const Request &request, Responder &out) override;
 
 private:
+	awaitable<void> page_file(const Request &request, const WebFile &file, Responder &out);
+
 	Handlers   &handlers_;
 	const CorsPolicy &cors_;
+	const WebFiles &web_;
 };
 
 }								/* namespace gateway */

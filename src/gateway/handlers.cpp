@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "django_password.hpp"
-#include "gzip.hpp"
+#include "conditional.hpp"
 #include "json_body.hpp"
 #include "live.hpp"
 #include "sql_names.hpp"
@@ -230,61 +230,6 @@ std::optional<std::int64_t> token_expiry(const Auth &who)
 	return static_cast<std::int64_t>(seconds);
 }
 
-/* The entity-tags of an If-None-Match header, weak ones compared weakly (as RFC 9110 says). */
-bool none_match(const std::string &header, const std::string &etag, const std::string &gzip_etag)
-{
-	std::size_t start = 0;
-	while (start < header.size())
-	{
-		std::size_t comma = header.find(',', start);
-		std::string tag = header.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-		start = comma == std::string::npos ? header.size() : comma + 1;
-		std::size_t b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
-		if (b == std::string::npos)
-			continue;
-		tag = tag.substr(b, e - b + 1);
-		if (tag.rfind("W/", 0) == 0)
-			tag = tag.substr(2);
-		if (tag == "*" || tag == etag || tag == gzip_etag)
-			return true;
-	}
-	return false;
-}
-
-/* A version as this request takes it: 304, gzip or plain; its validators and caching. */
-struct Representation
-{
-	Reply		head;
-	const std::string *body;
-};
-
-Representation represent(const Request &request, const Version &version, const std::string &role)
-{
-	/* The compressed bytes are another representation: another strong ETag. */
-	std::string gzip_etag = version.etag().substr(0, version.etag().size() - 1) + "-gzip\"";
-	bool		compress = accepts_gzip(request.accept_encoding);
-	Representation r{Reply{}, &version.body()};
-	r.head.role = role;
-	r.head.headers = {{"Cache-Control", "private, no-cache"}, {"Vary", "Accept-Encoding"}};
-	if (none_match(request.if_none_match, version.etag(), gzip_etag))
-	{
-		static const std::string empty;
-		r.head.status = 304;
-		r.head.headers.emplace_back("ETag", compress ? gzip_etag : version.etag());
-		r.body = &empty;
-		return r;
-	}
-	if (compress)
-	{
-		r.head.headers.emplace_back("Content-Encoding", "gzip");
-		r.head.headers.emplace_back("ETag", gzip_etag);
-		r.body = &version.gzipped();
-	}
-	else
-		r.head.headers.emplace_back("ETag", version.etag());
-	return r;
-}
-
 const char *const kLoginSql =
 	"SELECT id, password, is_active FROM auth_user WHERE email = $1 ORDER BY id";
 const char *const kActiveUserSql =
@@ -387,7 +332,10 @@ Handlers::document(const Request &request, const Audience &audience, Responder &
 
 	/* The version stays alive in this frame while its bytes are written. */
 	std::shared_ptr<const Version> version = built.version;
-	Representation chosen = represent(request, *version, audience.role);
+	Representation chosen = represent(request, version->body(), version->etag(),
+									  [&version]() -> const std::string & { return version->gzipped(); });
+	chosen.head.role = audience.role;
+	chosen.head.headers.emplace_back("Cache-Control", "private, no-cache");
 	if (chosen.head.status == 304)
 		co_return (void) co_await out.send(chosen.head);
 	if (!co_await out.begin(chosen.head, chosen.body->size()))

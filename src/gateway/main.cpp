@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -26,10 +27,15 @@
 #include "handlers.hpp"
 #include "sd_notify.hpp"
 #include "sql_names.hpp"
+#include "web_files.hpp"
 #include "server.hpp"
 
 #ifndef CALLBOARD_VERSION
 #define CALLBOARD_VERSION "unknown"
+#endif
+/* Where make install puts the page (the Makefile defines it). */
+#ifndef CALLBOARD_WEB_ROOT
+#define CALLBOARD_WEB_ROOT "/usr/share/callboard/web"
 #endif
 
 using namespace gateway;
@@ -49,6 +55,26 @@ raise_open_file_limit()
 		limit.rlim_cur = limit.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &limit);
 	}
+}
+
+/*
+ * The page's files: none when callboard-web is off; from callboard-web-root,
+ * which must then exist; else from where make install put them, if it did.
+ */
+WebFiles
+load_web_files(const Config &config)
+{
+	if (!config.callboard_web)
+		return WebFiles();
+	if (config.callboard_web_root)
+		return WebFiles(*config.callboard_web_root);
+	std::error_code ec;
+	if (!std::filesystem::is_directory(CALLBOARD_WEB_ROOT, ec))
+	{
+		log_event(std::string("no dashboard page: ") + CALLBOARD_WEB_ROOT + " is not installed");
+		return WebFiles();
+	}
+	return WebFiles(CALLBOARD_WEB_ROOT);
 }
 
 }								/* namespace */
@@ -100,7 +126,17 @@ main(int argc, char **argv)
 	Server		server(config, log);
 	Cohorts		cohorts(config, db, feed, server.first_loop());
 	Handlers	handlers(config, db, cohorts);
-	Dispatch	dispatch(handlers, cors);
+	WebFiles	web;
+	try
+	{
+		web = load_web_files(config);
+	}
+	catch (const std::exception &e)
+	{
+		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
+		return 1;
+	}
+	Dispatch	dispatch(handlers, cors, web);
 	feed.on_change = [&cohorts] { cohorts.changed(); };
 
 	int			port;

@@ -186,6 +186,7 @@ class Gateway:
             "callboard-token-role": "dashboard_user",
             "callboard-login-role": "callboard_login",
             "callboard-request-timeout": 3,
+            "callboard-web-root": os.path.join(ROOT, "web"),
         }
         conf.update({k.replace("_", "-"): v for k, v in settings.items()})
         fd, self.conf_path = tempfile.mkstemp(suffix=".conf")

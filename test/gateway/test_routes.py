@@ -1,9 +1,11 @@
 """Every route, its body byte for byte, its headers, and the wrong ways to call it."""
+import os
 import time
 import uuid
 
 import requests
 
+import harness
 from conftest import bearer, expected_document, simplejwt_token
 
 LEGACY = "/api/hume-twilio/dashboard/outbound/scheduled/"
@@ -143,3 +145,20 @@ def test_one_access_log_line_per_request(gateway):
     assert served.headers["Content-Encoding"] == "gzip"
     assert legacy["bytes"] == int(served.headers["Content-Length"]) < len(served.content)
     assert 0 < legacy["ms"] <= elapsed_ms
+
+
+def test_the_page_is_served_with_a_strict_policy(gateway):
+    r = requests.get(gateway.url + "/")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert r.content == open(os.path.join(harness.ROOT, "web/index.html"), "rb").read()
+    policy = r.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Cache-Control"] == "no-cache"
+    again = requests.get(gateway.url + "/index.html", headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+    # Only files that are there: nothing outside the page's directory.
+    for path in ("/../README.md", "/%2e%2e/README.md", "/nothing.js"):
+        assert requests.get(gateway.url + path).status_code == 404, path
