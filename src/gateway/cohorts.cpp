@@ -157,6 +157,7 @@ struct Cohorts::Cohort
 	bool		again = false;	/* the feed moved while one ran */
 	std::chrono::steady_clock::time_point last_refresh{};
 	std::uint64_t offered = 0;	/* the version number watchers were last offered */
+	std::string failing;		/* the error watchers were last told of, until a refresh succeeds */
 
 	std::size_t bytes() const
 	{
@@ -424,10 +425,16 @@ Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration 
 		for (const auto &w : c->watchers)
 			if (auto p = w.lock())
 				watchers.push_back(p);
-		bool		news = built.version && built.version->number() != c->offered;
+		/* Tell of a new version, or of the current one again after a failure; of a failure once. */
+		std::string failure = built.error ? built.error->code + built.error->message
+			: built.too_large ? "too large" : "";
+		bool		news = failure.empty() &&
+			(built.version->number() != c->offered || !c->failing.empty());
+		bool		tell = news || (!failure.empty() && failure != c->failing);
 		if (news)
 			c->offered = built.version->number();
-		if (!news && !built.error)
+		c->failing = failure;
+		if (!tell)
 			watchers.clear();
 		c->refresh_due = false;
 		if (c->again && !c->watchers.empty())

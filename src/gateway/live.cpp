@@ -173,7 +173,10 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 
 		std::string text;
 		if (auto error = mailbox->take_error())
+		{
 			text += error_event(*error);
+			sent = 0;			/* the next version is news again, even if the bytes are the same */
+		}
 		auto		version = mailbox->take_version();
 		if (version && version->number() != sent)
 		{
