@@ -38,21 +38,31 @@ ChangeFeed::stop()
 }
 
 /*
- * LISTEN, then whether the signal is on; then notifications until the
- * connection breaks.  False when the database cannot listen at all (a
- * standby), which is not worth retrying soon.
+ * Whether the signal is on: both tables, found through the request's
+ * search_path, carry callboard's trigger.  Read from the catalog, which any
+ * role may (the gateway's login role has no privileges of its own).
+ */
+const char *const kEnabledSql =
+	"SELECT count(*) = 2 FROM pg_catalog.pg_trigger"
+	" WHERE tgname = 'callboard_change_signal'"
+	" AND tgrelid IN (pg_catalog.to_regclass('twilio_calls'), pg_catalog.to_regclass('hume_agents'))";
+
+/*
+ * LISTEN on both channels, then whether the signal is on; then
+ * notifications until the connection breaks.  False when the database
+ * cannot listen at all (a standby), which is not worth retrying soon.
  */
 awaitable<bool>
-ChangeFeed::serve(PgLink &link, const std::string &quoted_schema)
+ChangeFeed::serve(PgLink &link, const std::string &search_path)
 {
 	PGconn	   *conn = link.conn();
-	std::string enabled_sql = "SELECT " + quoted_schema + ".callboard_change_signal_enabled()";
-	std::string listen_sql = std::string("LISTEN ") + kChannel;
+	std::string setup = std::string("SET search_path = ") + search_path + "; LISTEN " + kChannel + "; LISTEN pgrst";
 
 	for (bool first = true;; first = false)
 	{
 		/* Ask (again) whether the signal is on: at connect, and when it is turned on or off. */
-		if (PQsendQuery(conn, first ? (listen_sql + "; " + enabled_sql).c_str() : enabled_sql.c_str()) != 1)
+		std::string sql = first ? setup + "; " + kEnabledSql : std::string(kEnabledSql);
+		if (PQsendQuery(conn, sql.c_str()) != 1)
 			co_return true;
 		if (co_await link.flush() != LinkState::ready)
 			co_return true;
@@ -74,12 +84,12 @@ ChangeFeed::serve(PgLink &link, const std::string &quoted_schema)
 				enabled = std::string(PQgetvalue(res, 0, 0)) == "t";
 			PQclear(res);
 		}
-		if (failed && first)
-			co_return false;	/* cannot LISTEN here, or callboard is missing: poll */
-		bool		was = pushing_.exchange(enabled && !failed);
-		if (first || was != pushing_.load())
+		if (failed)
+			co_return false;	/* cannot LISTEN here (a standby): poll */
+		bool		was = pushing_.exchange(enabled);
+		if (first || was != enabled)
 		{
-			log_event(pushing_.load() ? "change signal: listening" : "change signal: off; live documents poll");
+			log_event(enabled ? "change signal: listening" : "change signal: off; live documents poll");
 			changed();
 		}
 
@@ -92,10 +102,20 @@ ChangeFeed::serve(PgLink &link, const std::string &quoted_schema)
 			bool		any = false;
 			while (PGnotify *n = PQnotifies(conn))
 			{
+				std::string channel = n->relname;
 				std::string payload = n->extra ? n->extra : "";
+				PQfreemem(n);
+				if (channel == "pgrst")
+				{
+					/* PostgREST's payloads; an empty one means 'reload schema'. */
+					if ((payload == "reload schema" || payload.empty()) && on_reload_schema)
+						on_reload_schema();
+					else if (payload == "reload config" && on_reload_config)
+						on_reload_config();
+					continue;
+				}
 				recheck = recheck || payload == "enabled" || payload == "disabled";
 				any = true;
-				PQfreemem(n);
 			}
 			if (any && !recheck)
 				changed();
@@ -104,7 +124,7 @@ ChangeFeed::serve(PgLink &link, const std::string &quoted_schema)
 }
 
 awaitable<void>
-ChangeFeed::listen(std::string conninfo, std::string quoted_schema)
+ChangeFeed::listen(std::string conninfo, std::string search_path)
 {
 	Executor	loop = co_await net::this_coro::executor;
 	std::chrono::milliseconds backoff{0};
@@ -119,7 +139,7 @@ ChangeFeed::listen(std::string conninfo, std::string quoted_schema)
 			{
 				PgLink		link(loop, conn);
 				link_ = &link;
-				worth_retrying = co_await serve(link, quoted_schema);
+				worth_retrying = co_await serve(link, search_path);
 				link_ = nullptr;
 			}
 			PQfinish(conn);

@@ -10,6 +10,8 @@
  * every committed change, so anything built from the database can say which
  * changes it has seen.
  *
+ * The same connection listens on PostgREST's channel, pgrst, for reloads.
+ *
  * The feed is trusted ("push") only while that connection is up and the
  * signal is on; otherwise it says so, and live documents fall back to polling
  * and the cache to asking the database.  When the connection comes back
@@ -43,17 +45,25 @@ public:
 	std::function<void()> on_change;
 
 	/*
-	 * Runs the listener on the current loop until stop(); reconnects with
-	 * back-off.  `quoted_schema` is where callboard's functions are (it asks
-	 * callboard_change_signal_enabled() there).
+	 * PostgREST's channel, pgrst: NOTIFY pgrst, 'reload schema' rereads what
+	 * the gateway caches of the database (the roles' settings); 'reload
+	 * config' rereads the configuration.  Also on the listener's loop.
 	 */
-	awaitable<void> listen(std::string conninfo, std::string quoted_schema);
+	std::function<void()> on_reload_schema;
+	std::function<void()> on_reload_config;
+
+	/*
+	 * Runs the listener on the current loop until stop(); reconnects with
+	 * back-off.  `search_path` finds the app's tables, whose triggers say
+	 * whether the signal is on.
+	 */
+	awaitable<void> listen(std::string conninfo, std::string search_path);
 
 	/* On the listener's loop: ends listen(). */
 	void		stop();
 
 private:
-	awaitable<bool> serve(PgLink &link, const std::string &quoted_schema);
+	awaitable<bool> serve(PgLink &link, const std::string &search_path);
 	void		changed();
 
 	std::atomic<std::uint64_t> sequence_{1};

@@ -222,6 +222,14 @@ settings()
 		size("callboard-min-send-rate", &Config::callboard_min_send_rate, 0, 1024 * 1024 * 1024),
 		integer("callboard-max-connections", &Config::callboard_max_connections, 1, 1000000),
 		integer("callboard-shutdown-grace", &Config::callboard_shutdown_grace, 0, 3600),
+		{"callboard-statement-timeout", [](Config &c, const std::string &v) {
+			/* A number and a unit PostgreSQL takes; "0" turns it off. */
+			std::size_t digits = v.find_first_not_of("0123456789");
+			std::string unit = digits == std::string::npos ? "" : v.substr(digits);
+			if (digits == 0 || (unit != "" && unit != "ms" && unit != "s" && unit != "min" && unit != "h"))
+				throw ConfigError("callboard-statement-timeout must be a number of ms, s, min or h, not \"" + v + "\"");
+			c.callboard_statement_timeout = v;
+		}},
 		size("callboard-cache-bytes", &Config::callboard_cache_bytes, 0, 2047 * 1024 * 1024),
 		size("callboard-cache-max-entry-bytes", &Config::callboard_cache_max_entry_bytes, 1024, 1024 * 1024 * 1024),
 		integer("callboard-live-interval-ms", &Config::callboard_live_interval_ms, 0, 60000),

@@ -57,6 +57,8 @@ struct Config
 	std::size_t callboard_min_send_rate = 4096;			/* bytes a second a reader must take */
 	int			callboard_max_connections = 10000;
 	int			callboard_shutdown_grace = 20;			/* seconds in-flight work may take after SIGTERM */
+	/* Each request's statement_timeout, as PostgreSQL writes it; a role's own setting overrides it. */
+	std::string callboard_statement_timeout = "60s";
 
 	/* Documents kept per audience, and pushed live (cohorts.hpp). */
 	std::size_t callboard_cache_bytes = 32 * 1024 * 1024;	/* all cached documents */

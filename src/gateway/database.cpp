@@ -4,12 +4,22 @@
  */
 #include "database.hpp"
 
+#include "sql_names.hpp"
+
 namespace gateway {
 
 Database::Database(const Config &config, net::thread_pool::executor_type blocking)
 	: blocking_(blocking),
-	  pools_(config.db_uris, config.db_uri, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout))
+	  pools_(config.db_uris, config.db_uri, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
+	  base_settings_{{"statement_timeout", config.callboard_statement_timeout}},
+	  search_path_(search_path_for(config))
 {
+}
+
+awaitable<void>
+Database::load_role_settings()
+{
+	co_await roles_.load(*this, search_path_);
 }
 
 awaitable<DbOutcome>
@@ -27,9 +37,11 @@ Database::run(const RequestSettings &settings, const std::string &sql, const Par
 			co_return outcome;
 		}
 		Lease		lease = std::get<Lease>(std::move(acquired));
+		RequestSettings with_role = settings;
+		with_role.more = roles_.for_role(settings.role, base_settings_);
 		if (out != nullptr)
 			out->arm_hangup([&lease] { lease.link().interrupt(); });
-		DbOutcome	outcome = co_await run_request(lease, settings, sql, params, authed, sink, blocking_);
+		DbOutcome	outcome = co_await run_request(lease, with_role, sql, params, authed, sink, blocking_);
 		if (out != nullptr)
 			out->disarm_hangup();
 		if (!outcome.connection_lost || outcome.rows_taken)

@@ -4,7 +4,8 @@
  *		one retry when the connection turns out dead.
  *
  * Shared by the route handlers and by the cohorts that build documents for
- * many clients at once.
+ * many clients at once.  Every transaction gets callboard-statement-timeout
+ * and the settings of the role it switches to (role_settings.hpp).
  */
 #ifndef CALLBOARD_GATEWAY_DATABASE_HPP
 #define CALLBOARD_GATEWAY_DATABASE_HPP
@@ -18,6 +19,7 @@
 #include "db_pool.hpp"
 #include "db_request.hpp"
 #include "responder.hpp"
+#include "role_settings.hpp"
 
 namespace gateway {
 
@@ -39,6 +41,9 @@ public:
 	awaitable<DbOutcome> run(const RequestSettings &settings, const std::string &sql, const Params &params,
 							 bool authed, RowSink *sink, Responder *out, bool primary = false);
 
+	/* (Re)reads the roles' settings; at start, on reload, every minute. */
+	awaitable<void> load_role_settings();
+
 	net::thread_pool::executor_type blocking() const { return blocking_; }
 	std::vector<PoolStats> stats() const { return pools_.stats(); }
 	int			retry_after() const { return pools_.retry_after(); }
@@ -49,6 +54,9 @@ public:
 private:
 	net::thread_pool::executor_type blocking_;
 	DbPools		pools_;
+	RoleSettings roles_;
+	const std::vector<Setting> base_settings_;	/* statement_timeout */
+	const std::string search_path_;
 };
 
 }								/* namespace gateway */

@@ -8,11 +8,14 @@ namespace gateway {
 
 namespace {
 
+/* The list is applied in order, after the role (later entries win). */
 const char *const kSettingsSql =
 	"SELECT set_config('search_path', $1, true), set_config('role', $2, true),"
 	" set_config('request.jwt.claims', $3, true), set_config('request.method', $4, true),"
 	" set_config('request.path', $5, true), set_config('request.headers', $6, true),"
-	" set_config('transaction_read_only', 'on', true)";
+	" set_config('transaction_read_only', 'on', true),"
+	" (SELECT count(set_config(s.name, s.value, true))"
+	"  FROM unnest($7::text[], $8::text[]) AS s(name, value))";
 
 /* How long a cancelled query may take to end before its connection is closed instead. */
 constexpr std::chrono::seconds kDrainTimeout{5};
@@ -73,6 +76,24 @@ std::optional<ApiError> statement_error(const PGresult *res, bool authed, bool &
 
 }								/* namespace */
 
+std::string
+text_array(const std::vector<std::string> &items)
+{
+	std::string out = "{";
+	for (std::size_t i = 0; i < items.size(); i++)
+	{
+		out += i ? ",\"" : "\"";
+		for (char c : items[i])
+		{
+			if (c == '"' || c == '\\')
+				out += '\\';
+			out += c;
+		}
+		out += '"';
+	}
+	return out + "}";
+}
+
 awaitable<DbOutcome>
 run_request(Lease &lease, const RequestSettings &settings, const std::string &sql,
 			const std::vector<std::optional<std::string>> &params, bool authed,
@@ -81,16 +102,24 @@ run_request(Lease &lease, const RequestSettings &settings, const std::string &sq
 	DbOutcome	outcome;
 	PgLink	   &link = lease.link();
 	PGconn	   *conn = lease.conn();
+	std::vector<std::string> names, values_more;
+	for (const auto &[name, value] : settings.more)
+	{
+		names.push_back(name);
+		values_more.push_back(value);
+	}
+	std::string name_array = text_array(names), value_array = text_array(values_more);
 	const char *setting_values[] = {
 		settings.search_path.c_str(), settings.role.c_str(), settings.claims.c_str(),
 		settings.method.c_str(), settings.path.c_str(), settings.headers.c_str(),
+		name_array.c_str(), value_array.c_str(),
 	};
 	std::vector<const char *> values;
 	for (const auto &p : params)
 		values.push_back(p ? p->c_str() : nullptr);
 
 	bool		sent = PQenterPipelineMode(conn) == 1 &&
-		PQsendQueryParams(conn, kSettingsSql, 6, nullptr, setting_values, nullptr, nullptr, 0) == 1 &&
+		PQsendQueryParams(conn, kSettingsSql, 8, nullptr, setting_values, nullptr, nullptr, 0) == 1 &&
 		PQsendQueryParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
 						  values.data(), nullptr, nullptr, 0) == 1 &&
 		PQpipelineSync(conn) == 1;

@@ -7,7 +7,8 @@
  *
  *   1. SELECT set_config(...) for search_path, role, request.jwt.claims,
  *      request.method, request.path, request.headers (all transaction-local)
- *      and transaction_read_only;
+ *      and transaction_read_only; then the statement timeout and the
+ *      settings ALTER ROLE gave the role (which SET ROLE does not apply);
  *   2. the statement itself, with its parameters.
  *
  * One round trip; the values are always parameters, never SQL text; and since
@@ -38,6 +39,9 @@
 
 namespace gateway {
 
+/* A setting applied for one transaction, as set_config(name, value, true). */
+using Setting = std::pair<std::string, std::string>;
+
 struct RequestSettings
 {
 	std::string search_path;
@@ -46,7 +50,12 @@ struct RequestSettings
 	std::string method;
 	std::string path;
 	std::string headers;		/* JSON */
+	/* After the role: callboard-statement-timeout, then the role's own settings (role_settings.hpp). */
+	std::vector<Setting> more = {};
 };
+
+/* A PostgreSQL text[] literal of `items`: {"a","b \"c\""}. */
+std::string text_array(const std::vector<std::string> &items);
 
 using PgResult = std::unique_ptr<PGresult, decltype(&PQclear)>;
 

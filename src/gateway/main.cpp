@@ -138,6 +138,9 @@ main(int argc, char **argv)
 	}
 	Dispatch	dispatch(handlers, cors, web);
 	feed.on_change = [&cohorts] { cohorts.changed(); };
+	feed.on_reload_schema = [&db, &server] {
+		net::co_spawn(server.first_loop(), db.load_role_settings(), net::detached);
+	};
 
 	int			port;
 	try
@@ -154,9 +157,21 @@ main(int argc, char **argv)
 	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
 
 	/* The change feed and the cohorts' polling run on the first loop. */
-	net::co_spawn(server.first_loop(), feed.listen(config.db_uri, quote_ident(config.db_schemas.front())),
+	net::co_spawn(server.first_loop(), feed.listen(config.db_uri, search_path_for(config)),
 				  net::detached);
 	net::co_spawn(server.first_loop(), cohorts.poll(), net::detached);
+	/* The roles' settings now and every minute (ALTER ROLE takes effect without a restart). */
+	net::steady_timer role_settings_timer(server.first_loop());
+	bool		stopping = false;
+	net::co_spawn(server.first_loop(), [&]() -> awaitable<void> {
+		while (!stopping)
+		{
+			co_await db.load_role_settings();
+			role_settings_timer.expires_after(std::chrono::minutes(1));
+			boost::system::error_code ec;
+			co_await role_settings_timer.async_wait(net::redirect_error(use_awaitable, ec));
+		}
+	}, net::detached);
 
 	std::mutex	mutex;
 	std::condition_variable stopped;
@@ -167,6 +182,8 @@ main(int argc, char **argv)
 		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
 		sd_notify("STOPPING=1");
 		net::post(server.first_loop(), [&] {
+			stopping = true;
+			role_settings_timer.cancel();
 			feed.stop();
 			cohorts.stop();
 		});

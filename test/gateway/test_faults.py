@@ -1,4 +1,6 @@
 """Database errors reach the client as PostgREST maps them, through the real function."""
+import time
+
 import pytest
 import requests
 
@@ -89,3 +91,33 @@ def test_errors_leave_the_pool_usable(faults):
     for _ in range(6):   # more than db-pool = 4
         assert call(faults, {"role": "dashboard_user", "slow": True}, status="pending").status_code == 500
     assert call(faults, status="pending").status_code == 200
+
+
+def test_a_roles_own_settings_apply_through_the_gateway(faults, cluster):
+    """SET ROLE does not apply ALTER ROLE ... SET; the gateway does, as PostgREST does, in a
+    login's order (the role's in this database over the database's 1 s), and rereads them on
+    NOTIFY pgrst, 'reload schema'."""
+    def timed():
+        started = time.time()
+        r = call(faults, {"role": "dashboard_user", "slow": True}, status="pending")
+        return r, time.time() - started
+
+    cur = cluster.connect("faults").cursor()
+    cur.execute("ALTER ROLE dashboard_user IN DATABASE faults SET statement_timeout = '200ms'")
+    try:
+        cur.execute("NOTIFY pgrst, 'reload schema'")
+        deadline = time.time() + 5
+        r, seconds = timed()
+        while seconds >= 0.9 and time.time() < deadline:
+            r, seconds = timed()
+        assert r.json()["code"] == "57014"
+        assert seconds < 0.9, "the role's 200 ms did not apply"
+    finally:
+        cur.execute("ALTER ROLE dashboard_user IN DATABASE faults RESET statement_timeout")
+        cur.execute("NOTIFY pgrst, 'reload schema'")
+    # Back to the database's 1 s.
+    deadline = time.time() + 5
+    r, seconds = timed()
+    while seconds < 0.9 and time.time() < deadline:
+        r, seconds = timed()
+    assert r.json()["code"] == "57014" and seconds >= 0.9
