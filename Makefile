@@ -8,21 +8,9 @@ EXTENSION = callboard
 EXTVERSION = 0.2.0
 
 MODULE_big = callboard
-OBJS = \
-	src/argument_errors.o \
-	src/call_category.o \
-	src/call_json.o \
-	src/call_row.o \
-	src/callboard.o \
-	src/calls_receiver.o \
-	src/category_functions.o \
-	src/json_format.o \
-	src/output_buffer.o \
-	src/page_cursor.o \
-	src/page_function.o \
-	src/queries.o \
-	src/scheduled_outbound_calls.o \
-	src/summary_function.o
+# Every src/*.cpp is part of the module; CMakeLists.txt globs the same files,
+# so the two builds cannot disagree on the source list.
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
 
 DATA = $(wildcard callboard--*.sql)
 
