@@ -1,6 +1,7 @@
 /*
  * call_category.cpp
- *		The status -> category table of CONTRACT §2, and the filter values.
+ *		The status -> category table of README (callboard_call_category), and
+ *		the filter values.
  */
 #include "call_category.hpp"
 

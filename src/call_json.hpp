@@ -8,7 +8,8 @@
  *   for each call: advance_to_category(); call (comma-separated)
  *   advance_to_category(kCategoryCount); document_end(counts)
  *
- * Key order and spelling are CONTRACT §2's; nothing here knows PostgreSQL.
+ * Key order and spelling are README's (The document); nothing here knows
+ * PostgreSQL.
  */
 #ifndef CALLBOARD_CALL_JSON_HPP
 #define CALLBOARD_CALL_JSON_HPP

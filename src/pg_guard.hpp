@@ -5,9 +5,11 @@
  * PostgreSQL raises errors with longjmp, C++ with exceptions; neither may
  * cross the other's frames.  So:
  *
- *  - an SQL-callable function or executor callback runs its body inside
- *    CALLBOARD_GUARD, which catches every C++ exception and, outside all C++
- *    frames, raises it as ereport(ERROR) with a proper SQLSTATE;
+ *  - an SQL-callable function runs its body through guarded_call(), an
+ *    executor or expression-context callback through guard(); both catch
+ *    every C++ exception (error_capture.hpp) and, once the C++ frames and the
+ *    exception are gone, raise it with raise_captured() as ereport(ERROR)
+ *    with a proper SQLSTATE;
  *  - the bodies themselves hold no C++ object with a destructor while they
  *    call PostgreSQL (only plain structs and PostgreSQL memory), so an
  *    ereport(ERROR) from PostgreSQL may longjmp over them safely.

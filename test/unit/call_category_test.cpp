@@ -1,4 +1,4 @@
-// The status -> category mapping and the filter values of CONTRACT §2.
+// The status -> category mapping and the filter values, as README gives them.
 #include <gtest/gtest.h>
 
 #include <cstring>
