@@ -44,11 +44,16 @@ struct Filter
 /*
  * NULL (filter == nullptr) or "" -> all; "pending"; "in_progress" or "active";
  * "completed"; "failed".  Anything else, compared byte for byte, is invalid.
+ * The page function takes the same values as category names.
  */
 Filter parse_filter(const char *filter, std::size_t len) noexcept;
 
-/* For the HINT of an invalid filter. */
-extern const char *const kValidFiltersHint;
+/*
+ * The values parse_filter() accepts, from the same table, for the hints of
+ * the errors that refuse a value: "pending, in_progress, active, completed
+ * and failed".
+ */
+const char *filter_values_text() noexcept;
 
 }								/* namespace callboard */
 

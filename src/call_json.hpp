@@ -18,15 +18,9 @@
 #include <cstdint>
 
 #include "call_category.hpp"
+#include "text_field.hpp"
 
 namespace callboard {
-
-/* A text column: data == nullptr when SQL NULL. */
-struct TextField
-{
-	const char *data;
-	std::size_t len;
-};
 
 /* A timestamptz column. */
 struct TimestampField

@@ -5,6 +5,7 @@
 #include "call_row.hpp"
 
 #include "queries.hpp"
+#include "text_datum.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -20,12 +21,7 @@ using callboard::TimestampField;
 static TextField
 text_field(const Datum *values, const bool *isnull, int column)
 {
-	if (isnull[column])
-		return {nullptr, 0};
-
-	struct varlena *value = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(values[column]));
-
-	return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
+	return text_bytes(values[column], isnull[column]);
 }
 
 static const unsigned char *

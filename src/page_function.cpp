@@ -10,7 +10,7 @@
  * arrive, and every page costs the same: with the recommended index, a range
  * scan of page_size + 1 entries.
  */
-#include "argument_errors.hpp"
+#include "arguments.hpp"
 #include "call_category.hpp"
 #include "call_json.hpp"
 #include "call_row.hpp"
@@ -19,6 +19,7 @@
 #include "page_cursor.hpp"
 #include "pg_guard.hpp"
 #include "queries.hpp"
+#include "text_datum.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -34,25 +35,28 @@ PG_FUNCTION_INFO_V1(scheduled_outbound_calls_page);
 
 static const int kMaxPageSize = 1000;
 
-static const char *const kCategoryHint =
-	"Valid categories are pending, in_progress, active, completed and failed.";
+/* The category names are the filter's values, '' and NULL excepted. */
+static const char *
+category_hint()
+{
+	return psprintf("Valid categories are %s.", callboard::filter_values_text());
+}
 
 static callboard::Category
-category_argument(FunctionCallInfo fcinfo)
+page_category_argument(FunctionCallInfo fcinfo)
 {
-	if (PG_ARGISNULL(0))
+	callboard::TextField value = text_argument(fcinfo, 0);
+
+	if (value.data == nullptr)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("category must not be NULL"),
-				 errhint("%s", kCategoryHint)));
+				 errhint("%s", category_hint())));
 
-	text	   *arg = PG_GETARG_TEXT_PP(0);
-	const char *value = VARDATA_ANY(arg);
-	int			len = VARSIZE_ANY_EXHDR(arg);
-	callboard::Filter filter = callboard::parse_filter(value, len);
+	callboard::Filter filter = callboard::parse_filter(value.data, value.len);
 
 	if (filter.kind != callboard::Filter::one)
-		report_invalid_value("category", value, len, kCategoryHint);
+		report_invalid_value("category", value, category_hint());
 	return filter.category;
 }
 
@@ -73,12 +77,11 @@ page_size_argument(FunctionCallInfo fcinfo)
 static bool
 cursor_argument(FunctionCallInfo fcinfo, callboard::Category category, callboard::PageCursor *cursor)
 {
-	if (PG_ARGISNULL(2) || VARSIZE_ANY_EXHDR(PG_GETARG_TEXT_PP(2)) == 0)
+	callboard::TextField text = text_argument(fcinfo, 2);
+
+	if (text.data == nullptr || text.len == 0)
 		return false;
-
-	text	   *arg = PG_GETARG_TEXT_PP(2);
-
-	if (!callboard::decode_page_cursor(VARDATA_ANY(arg), VARSIZE_ANY_EXHDR(arg), cursor))
+	if (!callboard::decode_page_cursor(text.data, text.len, cursor))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid page cursor"),
@@ -95,7 +98,7 @@ cursor_argument(FunctionCallInfo fcinfo, callboard::Category category, callboard
 static Datum
 build_page_json(FunctionCallInfo fcinfo)
 {
-	callboard::Category category = category_argument(fcinfo);
+	callboard::Category category = page_category_argument(fcinfo);
 	int			page_size = page_size_argument(fcinfo);
 	callboard::PageCursor after = {};
 	bool		has_cursor = cursor_argument(fcinfo, category, &after);

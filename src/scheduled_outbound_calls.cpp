@@ -7,7 +7,7 @@
  * run read-only in the caller's snapshot, streams its rows into the
  * document, so the lists and the totals always agree.
  */
-#include "argument_errors.hpp"
+#include "arguments.hpp"
 #include "call_category.hpp"
 #include "callboard.hpp"
 #include "queries.hpp"
@@ -23,26 +23,10 @@ extern "C" {
 PG_FUNCTION_INFO_V1(scheduled_outbound_calls);
 }
 
-static callboard::Filter
-filter_argument(FunctionCallInfo fcinfo)
-{
-	if (PG_ARGISNULL(0))
-		return callboard::parse_filter(nullptr, 0);
-
-	text	   *arg = PG_GETARG_TEXT_PP(0);
-	const char *value = VARDATA_ANY(arg);
-	int			len = VARSIZE_ANY_EXHDR(arg);
-	callboard::Filter filter = callboard::parse_filter(value, len);
-
-	if (filter.kind == callboard::Filter::invalid)
-		report_invalid_value("status filter", value, len, callboard::kValidFiltersHint);
-	return filter;
-}
-
 static Datum
 build_calls_json(FunctionCallInfo fcinfo)
 {
-	callboard::Filter filter = filter_argument(fcinfo);
+	callboard::Filter filter = status_filter_argument(fcinfo, 0);
 	OutputBuffer out;
 	CallsReceiver receiver;
 

@@ -10,6 +10,7 @@
 #include "call_json.hpp"
 #include "pg_guard.hpp"
 #include "queries.hpp"
+#include "text_datum.hpp"
 
 extern "C" {
 #include "executor/spi.h"
@@ -35,18 +36,10 @@ build_summary_json(FunctionCallInfo fcinfo)
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		Datum		status = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &status_null);
 		std::int64_t count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &count_null));
-		callboard::Category category;
+		callboard::TextField text = text_bytes(status, status_null);
 
 		CHECK_FOR_INTERRUPTS();
-		if (status_null)
-			category = callboard::category_of_status(nullptr, 0);
-		else
-		{
-			text	   *t = DatumGetTextPP(status);
-
-			category = callboard::category_of_status(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
-		counts[static_cast<int>(category)] += count;
+		counts[static_cast<int>(callboard::category_of_status(text.data, text.len))] += count;
 	}
 	SPI_finish();
 
