@@ -105,10 +105,8 @@ build_page_json(FunctionCallInfo fcinfo)
 	OutputBuffer out;
 
 	/* In the caller's memory context, so the result outlives SPI_finish(). */
-	output_init(&out, callboard_output_limit());
-	char	   *start = output_reserve(&out, callboard::kPageStartMaxLen);
-
-	output_commit(&out, callboard::write_page_start(start, category));
+	out.init(callboard_output_limit(), VARHDRSZ);
+	out.append([&](auto &json) { callboard::write_page_start(json, category); });
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -140,11 +138,14 @@ build_page_json(FunctionCallInfo fcinfo)
 		heap_deform_tuple(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, values, isnull);
 
 		callboard::CallFields call = read_call_fields(values, isnull);
-		char	   *p = output_reserve(&out, 1 + callboard::call_max_len(call));
+		const char *bad_column = nullptr;
 
-		if (row > 0)
-			p = callboard::write_call_separator(p);
-		output_commit(&out, write_call_row(p, call, values, isnull));
+		if (!out.append([&](auto &json) {
+				if (row > 0)
+					callboard::write_call_separator(json);
+				return callboard::write_call(json, call, &bad_column);
+			}))
+			report_unprintable_timestamp(bad_column, values, isnull);
 	}
 
 	/* values/isnull still hold the last call sent. */
@@ -164,12 +165,12 @@ build_page_json(FunctionCallInfo fcinfo)
 		memcpy(cursor.id, DatumGetUUIDP(values[COL_CALL_ID])->data, sizeof(cursor.id));
 		callboard::encode_page_cursor(cursor, next);
 	}
-	char	   *end = output_reserve(&out, callboard::kPageEndMaxLen);
+	const char *cursor = more ? next : nullptr;
 
-	output_commit(&out, callboard::write_page_end(end, more ? next : nullptr));
+	out.append([&](auto &json) { callboard::write_page_end(json, cursor); });
 	SPI_finish();
 
-	return output_finish(&out, "scheduled_outbound_calls_page",
+	return out.finish_json("scheduled_outbound_calls_page",
 						 "Ask for a smaller page_size, or raise callboard.max_output_bytes.");
 }
 

@@ -31,8 +31,8 @@ build_calls_json(FunctionCallInfo fcinfo)
 	CallsReceiver receiver;
 
 	/* In the caller's memory context, so the result outlives SPI_finish(). */
-	output_init(&out, callboard_output_limit());
-	calls_receiver_init(&receiver, &out);
+	out.init(callboard_output_limit(), VARHDRSZ);
+	calls_receiver_init(&receiver, &out, SIZE_MAX);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -44,7 +44,7 @@ build_calls_json(FunctionCallInfo fcinfo)
 
 	calls_receiver_finish(&receiver);
 
-	return output_finish(&out, "scheduled_outbound_calls",
+	return out.finish_json("scheduled_outbound_calls",
 						 "Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
 						 "or raise callboard.max_output_bytes (at most 1GB).");
 }

@@ -8,6 +8,7 @@
  * statuses are then added up per category by the one mapping.
  */
 #include "call_json.hpp"
+#include "output_buffer.hpp"
 #include "pg_guard.hpp"
 #include "queries.hpp"
 #include "text_datum.hpp"
@@ -43,12 +44,12 @@ build_summary_json(FunctionCallInfo fcinfo)
 	}
 	SPI_finish();
 
-	/* In the caller's memory context again. */
-	char	   *result = (char *) palloc(VARHDRSZ + callboard::kSummaryDocumentMaxLen);
-	char	   *end = callboard::write_summary_document(result + VARHDRSZ, counts);
+	/* In the caller's memory context again.  A few counts: no limit applies. */
+	OutputBuffer out;
 
-	SET_VARSIZE(result, end - result);
-	return PointerGetDatum(result);
+	out.init(kJsonValueLimit, VARHDRSZ);
+	out.append([&](auto &json) { callboard::write_summary_document(json, counts); });
+	return out.finish_json("scheduled_outbound_calls_summary", "");
 }
 
 extern "C" Datum
