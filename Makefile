@@ -16,7 +16,7 @@ DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors memory bounded views upgrade
+REGRESS = install category calls formatting filter errors search_path memory bounded views upgrade
 ISOLATION = concurrent_updates
 ISOLATION_OPTS = --load-extension=plpgsql
 
