@@ -53,7 +53,7 @@ read_call_fields(const Datum *values, const bool *isnull)
 	call.created_at = timestamp_field(values, isnull, COL_CREATED_AT);
 	call.started_at = timestamp_field(values, isnull, COL_STARTED_AT);
 	call.duration_isnull = isnull[COL_DURATION];
-	call.duration = call.duration_isnull ? 0 : DatumGetInt64(values[COL_DURATION]);
+	call.duration = call.duration_isnull ? 0 : DatumGetInt32(values[COL_DURATION]);
 	return call;
 }
 

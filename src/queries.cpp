@@ -33,10 +33,20 @@ extern "C" {
 
 const Oid	kCallColumnTypes[CALL_COLUMN_COUNT] = {
 	TIMESTAMPTZOID, UUIDOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-	UUIDOID, TEXTOID, TIMESTAMPTZOID, INT8OID,
+	UUIDOID, TEXTOID, TIMESTAMPTZOID, INT4OID,
 };
 
-/* %1$s is the quoted schema of callboard_call_category_rank(). */
+/*
+ * The outbound calls with their agent.  The views read the same rows through
+ * callboard_outbound_call_rows() (callboard--0.1.0--0.2.0.sql), with the
+ * same columns and types: duration is integer there, as in the app's table,
+ * and here.  The two texts cannot be one: this query must work with every
+ * installed version of the SQL objects (0.1.0 has no such function), and a
+ * released update script never changes.  The views regression test checks
+ * that both give the same calls with the same values, column by column.
+ *
+ * %1$s is the quoted schema of callboard_call_category_rank().
+ */
 #define CALL_ROWS \
 	"SELECT c.created_at::pg_catalog.timestamptz," \
 	" c.id::pg_catalog.uuid," \
@@ -47,7 +57,7 @@ const Oid	kCallColumnTypes[CALL_COLUMN_COUNT] = {
 	" a.id::pg_catalog.uuid," \
 	" a.name::pg_catalog.text," \
 	" c.started_at::pg_catalog.timestamptz," \
-	" c.duration::pg_catalog.int8" \
+	" c.duration::pg_catalog.int4" \
 	" FROM twilio_calls c" \
 	" LEFT JOIN hume_agents a ON a.id OPERATOR(pg_catalog.=) c.agent_id" \
 	" WHERE c.direction OPERATOR(pg_catalog.=) 'outbound'"
