@@ -69,7 +69,8 @@ page_size_argument(FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("page_size must be between 1 and %d", kMaxPageSize),
-				 PG_ARGISNULL(1) ? 0 : errdetail("The value was %d.", size)));
+				 PG_ARGISNULL(1) ? 0 : errdetail("The value was %d.", size),
+				 errhint("Walk a longer list page by page with next_cursor.")));
 	return size;
 }
 
@@ -91,47 +92,55 @@ cursor_argument(FunctionCallInfo fcinfo, callboard::Category category, callboard
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("page cursor belongs to category \"%s\", not \"%s\"",
 						callboard::category_name(static_cast<callboard::Category>(cursor->rank - 1)),
-						callboard::category_name(category))));
+						callboard::category_name(category)),
+				 errhint("Pass a cursor with the category of the page it came from.")));
 	return true;
 }
 
-static Datum
-build_page_json(FunctionCallInfo fcinfo)
+/* What one call of the function asks for. */
+struct PageRequest
 {
-	callboard::Category category = page_category_argument(fcinfo);
-	int			page_size = page_size_argument(fcinfo);
-	callboard::PageCursor after = {};
-	bool		has_cursor = cursor_argument(fcinfo, category, &after);
-	OutputBuffer out;
+	callboard::Category category;
+	int			page_size;
+	bool		has_cursor;		/* false for the first page */
+	callboard::PageCursor after;
+};
 
-	/* In the caller's memory context, so the result outlives SPI_finish(). */
-	out.init(callboard_output_limit(), VARHDRSZ);
-	out.append([&](auto &json) { callboard::write_page_start(json, category); });
+static PageRequest
+page_request(FunctionCallInfo fcinfo)
+{
+	PageRequest request = {};
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	request.category = page_category_argument(fcinfo);
+	request.page_size = page_size_argument(fcinfo);
+	request.has_cursor = cursor_argument(fcinfo, request.category, &request.after);
+	return request;
+}
 
-	/* One row more than the page tells whether there is a next page. */
+/*
+ * Runs the page's query into SPI_tuptable: page_size + 1 rows, since one
+ * more than the page tells whether there is a next page.
+ */
+static void
+fetch_page_rows(const PageRequest &request, Oid function_oid)
+{
 	pg_uuid_t	after_id;
 	Datum		args[4] = {
-		Int32GetDatum(callboard::category_rank(category)),
-		Int64GetDatum(page_size + 1),
-		TimestampTzGetDatum(after.created_at),
+		Int32GetDatum(callboard::category_rank(request.category)),
+		Int64GetDatum(request.page_size + 1),
+		TimestampTzGetDatum(request.after.created_at),
 		UUIDPGetDatum(&after_id),
 	};
 
-	if (has_cursor)
-	{
-		memcpy(after_id.data, after.id, sizeof(after_id.data));
-		run_query(CallboardQuery::page_next, fcinfo->flinfo->fn_oid, args, NULL, NULL);
-	}
-	else
-		run_query(CallboardQuery::page_first, fcinfo->flinfo->fn_oid, args, NULL, NULL);
+	memcpy(after_id.data, request.after.id, sizeof(after_id.data));
+	run_query(request.has_cursor ? CallboardQuery::page_next : CallboardQuery::page_first,
+			  function_oid, args, NULL, NULL);
+}
 
-	uint64		sent = Min(SPI_processed, (uint64) page_size);
-	Datum		values[CALL_COLUMN_COUNT];
-	bool		isnull[CALL_COLUMN_COUNT];
-
+/* Writes the first `sent` rows as calls; values/isnull end with the last. */
+static void
+write_page_calls(OutputBuffer *out, uint64 sent, Datum *values, bool *isnull)
+{
 	for (uint64 row = 0; row < sent; row++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -140,38 +149,63 @@ build_page_json(FunctionCallInfo fcinfo)
 		callboard::CallFields call = read_call_fields(values, isnull);
 		const char *bad_column = nullptr;
 
-		if (!out.append([&](auto &json) {
+		if (!out->append([&](auto &json) {
 				if (row > 0)
 					callboard::write_call_separator(json);
 				return callboard::write_call(json, call, &bad_column);
 			}))
 			report_unprintable_timestamp(bad_column, values, isnull);
 	}
+}
 
-	/* values/isnull still hold the last call sent. */
+/* The cursor naming the call in values/isnull, the last of the page. */
+static void
+encode_next_cursor(callboard::Category category, const Datum *values, const bool *isnull,
+				   char next[callboard::kPageCursorLen])
+{
+	if (isnull[COL_CREATED_AT] || isnull[COL_CALL_ID])
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a call with a NULL created_at or id cannot end a page"),
+				 errhint("The app's twilio_calls has both NOT NULL; correct the row.")));
+
+	callboard::PageCursor cursor;
+
+	cursor.rank = callboard::category_rank(category);
+	cursor.created_at = DatumGetTimestampTz(values[COL_CREATED_AT]);
+	memcpy(cursor.id, DatumGetUUIDP(values[COL_CALL_ID])->data, sizeof(cursor.id));
+	callboard::encode_page_cursor(cursor, next);
+}
+
+static Datum
+build_page_json(FunctionCallInfo fcinfo)
+{
+	PageRequest request = page_request(fcinfo);
+	OutputBuffer out;
+
+	/* In the caller's memory context, so the result outlives SPI_finish(). */
+	out.init(callboard_output_limit(), VARHDRSZ);
+	out.append([&](auto &json) { callboard::write_page_start(json, request.category); });
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	fetch_page_rows(request, fcinfo->flinfo->fn_oid);
+
+	bool		more = SPI_processed > (uint64) request.page_size;
+	Datum		values[CALL_COLUMN_COUNT];
+	bool		isnull[CALL_COLUMN_COUNT];
 	char		next[callboard::kPageCursorLen];
-	bool		more = SPI_processed > (uint64) page_size;
 
+	write_page_calls(&out, more ? request.page_size : SPI_processed, values, isnull);
 	if (more)
-	{
-		if (isnull[COL_CREATED_AT] || isnull[COL_CALL_ID])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("a call with a NULL created_at or id cannot end a page")));
-		callboard::PageCursor cursor;
+		encode_next_cursor(request.category, values, isnull, next);
+	SPI_finish();
 
-		cursor.rank = callboard::category_rank(category);
-		cursor.created_at = DatumGetTimestampTz(values[COL_CREATED_AT]);
-		memcpy(cursor.id, DatumGetUUIDP(values[COL_CALL_ID])->data, sizeof(cursor.id));
-		callboard::encode_page_cursor(cursor, next);
-	}
 	const char *cursor = more ? next : nullptr;
 
 	out.append([&](auto &json) { callboard::write_page_end(json, cursor); });
-	SPI_finish();
-
 	return out.finish_json("scheduled_outbound_calls_page",
-						 "Ask for a smaller page_size, or raise callboard.max_output_bytes.");
+						   "Ask for a smaller page_size, or raise callboard.max_output_bytes.");
 }
 
 extern "C" Datum
