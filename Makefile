@@ -16,7 +16,7 @@ DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors search_path memory bounded views upgrade
+REGRESS = install category calls formatting filter errors search_path memory guard bounded views upgrade
 ISOLATION = concurrent_updates
 ISOLATION_OPTS = --load-extension=plpgsql
 
@@ -50,10 +50,22 @@ install: install-gateway
 install-gateway: callboard-gateway
 	$(INSTALL_PROGRAM) callboard-gateway '$(DESTDIR)$(bindir)/callboard-gateway'
 
--include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
+# A test-only module, built for installcheck and never installed: sql/guard.sql
+# loads it from here to throw C++ exceptions through the guard in a backend.
+GUARD_PROBE = test/guard/callboard_guard_probe$(DLSUFFIX)
+
+test/guard/guard_probe.o: override CPPFLAGS += -Isrc
+
+$(GUARD_PROBE): test/guard/guard_probe.o
+	$(CXX) $(CXXFLAGS) -shared -o $@ $< $(LDFLAGS) $(LDFLAGS_SL) -lstdc++
+
+installcheck: $(GUARD_PROBE)
+
+-include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d) test/guard/guard_probe.d
 
 clean: clean-gateway
 clean-gateway:
 	rm -f callboard-gateway $(GATEWAY_OBJS) $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
+	rm -f $(GUARD_PROBE) test/guard/guard_probe.o test/guard/guard_probe.d
 
 .PHONY: install-gateway clean-gateway

@@ -10,6 +10,7 @@
 #define CALLBOARD_CALL_CATEGORY_HPP
 
 #include <cstddef>
+#include <type_traits>
 
 namespace callboard {
 
@@ -40,6 +41,9 @@ struct Filter
 	enum Kind { all, one, invalid } kind;
 	Category category;			/* valid when kind == one */
 };
+
+/* Held while PostgreSQL is called, which may longjmp. */
+static_assert(std::is_trivially_destructible<Filter>::value, "a Filter must not need a destructor");
 
 /*
  * NULL (filter == nullptr) or "" -> all; "pending"; "in_progress" or "active";

@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "call_category.hpp"
 #include "page_cursor.hpp"
@@ -53,6 +54,10 @@ struct CallFields
 	bool		duration_isnull;
 	std::int64_t duration;
 };
+
+/* Held while PostgreSQL is called (detoasting, errors), which may longjmp. */
+static_assert(std::is_trivially_destructible<CallFields>::value,
+			  "a CallFields must not need a destructor");
 
 namespace detail {
 

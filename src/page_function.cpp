@@ -10,6 +10,8 @@
  * arrive, and every page costs the same: with the recommended index, a range
  * scan of page_size + 1 entries.
  */
+#include <type_traits>
+
 #include "arguments.hpp"
 #include "call_category.hpp"
 #include "call_json.hpp"
@@ -105,6 +107,9 @@ struct PageRequest
 	bool		has_cursor;		/* false for the first page */
 	callboard::PageCursor after;
 };
+
+static_assert(std::is_trivially_destructible<PageRequest>::value,
+			  "a PageRequest is held across SPI calls, which may longjmp");
 
 static PageRequest
 page_request(FunctionCallInfo fcinfo)

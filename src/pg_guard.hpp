@@ -12,7 +12,12 @@
  *    with a proper SQLSTATE;
  *  - the bodies themselves hold no C++ object with a destructor while they
  *    call PostgreSQL (only plain structs and PostgreSQL memory), so an
- *    ereport(ERROR) from PostgreSQL may longjmp over them safely.
+ *    ereport(ERROR) from PostgreSQL may longjmp over them safely.  The
+ *    structs so held carry a static_assert that they are trivially
+ *    destructible, next to their definitions.
+ *
+ * sql/guard.sql throws through this guard in a real backend, from a
+ * test-only module (test/guard/guard_probe.cpp).
  */
 #ifndef CALLBOARD_PG_GUARD_HPP
 #define CALLBOARD_PG_GUARD_HPP

@@ -7,6 +7,7 @@
 #define CALLBOARD_TEXT_FIELD_HPP
 
 #include <cstddef>
+#include <type_traits>
 
 namespace callboard {
 
@@ -16,6 +17,10 @@ struct TextField
 	const char *data;
 	std::size_t len;
 };
+
+/* Held while PostgreSQL is called, which may longjmp. */
+static_assert(std::is_trivially_destructible<TextField>::value,
+			  "a TextField must not need a destructor");
 
 }								/* namespace callboard */
 
