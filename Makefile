@@ -5,7 +5,7 @@
 #   make installcheck             pg_regress and isolation tests, on a running server
 
 EXTENSION = callboard
-EXTVERSION = 0.2.0
+EXTVERSION = 0.3.0
 
 MODULE_big = callboard
 # Every src/*.cpp is part of the module; CMakeLists.txt globs the same files,
