@@ -16,8 +16,8 @@ DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors search_path memory guard bounded views upgrade
-ISOLATION = concurrent_updates
+REGRESS = install category calls formatting filter errors search_path memory guard bounded stream stream_large views upgrade
+ISOLATION = concurrent_updates stream_snapshot
 ISOLATION_OPTS = --load-extension=plpgsql
 
 # -MMD -MP: rebuild what includes a changed header (PGXS does not track them).

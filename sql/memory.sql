@@ -16,10 +16,13 @@ INSERT INTO huge.twilio_calls (id, call_sid, from_number, to_number, direction, 
 VALUES ('00000000-0000-4000-8000-000000000001', 'CA1', '+1', '+1', 'outbound', 'completed', 0,
         repeat(E'\x01', 20000000), '2025-10-24 10:00:00+00', now());
 
--- A fresh backend, whose peak resident size (VmHWM) is then its size.
+-- A fresh backend, whose peak resident size (VmHWM) is then its size.  The
+-- shared buffers it touches count in that size and stay counted (RssShmem),
+-- so its own memory at the peak is VmHWM less RssShmem.
 \c
 CREATE FUNCTION pg_temp.peak_kb() RETURNS bigint LANGUAGE sql AS
-$$ SELECT substring(pg_read_file('/proc/self/status') FROM 'VmHWM:\s*(\d+)')::bigint $$;
+$$ SELECT substring(s FROM 'VmHWM:\s*(\d+)')::bigint - substring(s FROM 'RssShmem:\s*(\d+)')::bigint
+   FROM pg_read_file('/proc/self/status') AS s $$;
 SET search_path = huge, public;
 SET callboard.max_output_bytes = '1MB';
 SELECT pg_temp.peak_kb() AS peak_before \gset
