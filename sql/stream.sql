@@ -147,6 +147,33 @@ COMMIT;
 SELECT string_agg(c, '') = (SELECT scheduled_outbound_calls()::text) AS identical
 FROM (SELECT scheduled_outbound_calls_chunks(NULL, 16) AS c) AS s;
 
+-- If the stream's own cursor is closed under it (here by name, found in
+-- pg_cursors; a WITH HOLD cursor over the stream can meet the same at
+-- COMMIT, which closes the stream's cursor), the next read is an error
+-- (24000), not a short document.
+CREATE FUNCTION close_stream_cursor_midway(OUT error_code text, OUT message text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  cur refcursor;
+  c text;
+  stream_cursor text;
+BEGIN
+  OPEN cur FOR SELECT public.scheduled_outbound_calls_chunks(NULL, 16);
+  FETCH cur INTO c;
+  SELECT name INTO stream_cursor FROM pg_cursors WHERE name <> cur::text;
+  EXECUTE format('CLOSE %I', stream_cursor);
+  LOOP
+    FETCH cur INTO c;
+    EXIT WHEN NOT FOUND;
+  END LOOP;
+  error_code := 'none';
+EXCEPTION WHEN OTHERS THEN
+  error_code := SQLSTATE;
+  message := SQLERRM;
+END $$;
+SELECT * FROM close_stream_cursor_midway();
+DROP FUNCTION close_stream_cursor_midway();
+
 -- In FROM it works too, but PostgreSQL's FunctionScan stores every chunk
 -- before the first is returned.
 EXPLAIN (COSTS OFF) SELECT * FROM scheduled_outbound_calls_chunks();
