@@ -5,31 +5,19 @@
 #   make installcheck             pg_regress and isolation tests, on a running server
 
 EXTENSION = callboard
-EXTVERSION = 0.2.0
+EXTVERSION = 0.3.0
 
 MODULE_big = callboard
-OBJS = \
-	src/argument_errors.o \
-	src/call_category.o \
-	src/call_json.o \
-	src/call_row.o \
-	src/callboard.o \
-	src/calls_receiver.o \
-	src/category_functions.o \
-	src/json_format.o \
-	src/output_buffer.o \
-	src/page_cursor.o \
-	src/page_function.o \
-	src/queries.o \
-	src/scheduled_outbound_calls.o \
-	src/summary_function.o
+# Every src/*.cpp is part of the module; CMakeLists.txt globs the same files,
+# so the two builds cannot disagree on the source list.
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/*.cpp)))
 
 DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors bounded views upgrade
-ISOLATION = concurrent_updates
+REGRESS = install category calls formatting filter errors search_path memory guard bounded stream stream_large views upgrade
+ISOLATION = concurrent_updates stream_snapshot
 ISOLATION_OPTS = --load-extension=plpgsql
 
 # -MMD -MP: rebuild what includes a changed header (PGXS does not track them).
@@ -65,10 +53,22 @@ install-gateway: callboard-gateway
 	$(MKDIR_P) '$(DESTDIR)$(datadir)/callboard/web'
 	cp -R web/. '$(DESTDIR)$(datadir)/callboard/web/'
 
--include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
+# A test-only module, built for installcheck and never installed: sql/guard.sql
+# loads it from here to throw C++ exceptions through the guard in a backend.
+GUARD_PROBE = test/guard/callboard_guard_probe$(DLSUFFIX)
+
+test/guard/guard_probe.o: override CPPFLAGS += -Isrc
+
+$(GUARD_PROBE): test/guard/guard_probe.o
+	$(CXX) $(CXXFLAGS) -shared -o $@ $< $(LDFLAGS) $(LDFLAGS_SL) -lstdc++
+
+installcheck: $(GUARD_PROBE)
+
+-include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d) test/guard/guard_probe.d
 
 clean: clean-gateway
 clean-gateway:
 	rm -f callboard-gateway $(GATEWAY_OBJS) $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
+	rm -f $(GUARD_PROBE) test/guard/guard_probe.o test/guard/guard_probe.d
 
 .PHONY: install-gateway clean-gateway

@@ -3,7 +3,7 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION callboard" to load this file. \quit
 
--- The status -> category mapping (CONTRACT §2).  Not STRICT: a NULL status
+-- The status -> category mapping (README, callboard_call_category).  Not STRICT: a NULL status
 -- is "any other value", hence 'failed', as in scheduled_outbound_calls().
 CREATE FUNCTION callboard_call_category(status text)
 RETURNS text

@@ -82,6 +82,18 @@ SELECT scheduled_outbound_calls_page('pending', 2, :'cursor');
 \echo :LAST_ERROR_SQLSTATE
 SELECT scheduled_outbound_calls_page('failed', 2, upper(:'cursor'));
 \echo :LAST_ERROR_SQLSTATE
+-- A call with a NULL created_at (possible only in a table other than the
+-- app's, which has it NOT NULL) cannot end a page: no cursor can name it.
+CREATE SCHEMA loose;
+CREATE TABLE loose.twilio_calls (LIKE public.twilio_calls);
+ALTER TABLE loose.twilio_calls ALTER COLUMN created_at DROP NOT NULL;
+INSERT INTO loose.twilio_calls SELECT * FROM public.twilio_calls WHERE call_sid IN ('CA07', 'CA08');
+UPDATE loose.twilio_calls SET created_at = NULL WHERE call_sid = 'CA07';
+SET search_path = loose, public;
+SELECT scheduled_outbound_calls_page('failed', 1);
+\echo :LAST_ERROR_SQLSTATE
+RESET search_path;
+DROP SCHEMA loose CASCADE;
 -- The output limit applies to pages too.
 SET callboard.max_output_bytes = 300;
 SELECT scheduled_outbound_calls_page('failed', 5);

@@ -1,5 +1,5 @@
 --
--- scheduled_outbound_calls(): the exact document of CONTRACT §2.
+-- scheduled_outbound_calls(): the exact document README describes (The document).
 --
 -- The documents are shown as they are, unaligned.
 \pset format unaligned

@@ -24,6 +24,25 @@ FULL JOIN (SELECT (c ->> 'call_id')::uuid AS call_id, k.category
   ON j.call_id = v.call_id AND j.category = v.category
 WHERE v.call_id IS NULL OR j.call_id IS NULL;
 
+-- The JSON functions and the views read the calls through two SQL texts
+-- (queries.cpp and callboard_outbound_call_rows()); every value agrees, and
+-- the types are the same: duration is integer in both.
+SELECT pg_get_function_result('callboard_outbound_call_rows'::regproc) AS row_columns;
+SELECT count(*) AS calls_compared,
+       count(*) FILTER (WHERE (j.c ->> 'call_sid') IS DISTINCT FROM v.call_sid
+                           OR (j.c ->> 'to_number') IS DISTINCT FROM v.to_number
+                           OR (j.c ->> 'customer_name') IS DISTINCT FROM v.customer_name
+                           OR (j.c ->> 'status') IS DISTINCT FROM v.status
+                           OR (j.c -> 'agent' ->> 'id')::uuid IS DISTINCT FROM v.agent_id
+                           OR (j.c -> 'agent' ->> 'name') IS DISTINCT FROM coalesce(v.agent_name, 'No Agent')
+                           OR (j.c ->> 'created_at')::timestamptz IS DISTINCT FROM v.created_at
+                           OR (j.c ->> 'started_at')::timestamptz IS DISTINCT FROM v.started_at
+                           OR (j.c -> 'duration')::text IS DISTINCT FROM v.duration::text) AS calls_differing
+FROM callboard_outbound_calls v
+JOIN (SELECT c FROM callboard_categories() AS k,
+                    json_array_elements(scheduled_outbound_calls() -> 'calls' -> k.category) AS c) j
+  ON (j.c ->> 'call_id')::uuid = v.call_id;
+
 -- The summary view agrees with the summary function.
 SELECT jsonb_object_agg('total_' || category, total)
        = (scheduled_outbound_calls_summary() -> 'summary')::jsonb AS summary_matches

@@ -10,6 +10,7 @@
 #define CALLBOARD_CALL_CATEGORY_HPP
 
 #include <cstddef>
+#include <type_traits>
 
 namespace callboard {
 
@@ -41,14 +42,22 @@ struct Filter
 	Category category;			/* valid when kind == one */
 };
 
+/* Held while PostgreSQL is called, which may longjmp. */
+static_assert(std::is_trivially_destructible<Filter>::value, "a Filter must not need a destructor");
+
 /*
  * NULL (filter == nullptr) or "" -> all; "pending"; "in_progress" or "active";
  * "completed"; "failed".  Anything else, compared byte for byte, is invalid.
+ * The page function takes the same values as category names.
  */
 Filter parse_filter(const char *filter, std::size_t len) noexcept;
 
-/* For the HINT of an invalid filter. */
-extern const char *const kValidFiltersHint;
+/*
+ * The values parse_filter() accepts, from the same table, for the hints of
+ * the errors that refuse a value: "pending, in_progress, active, completed
+ * and failed".
+ */
+const char *filter_values_text() noexcept;
 
 }								/* namespace callboard */
 

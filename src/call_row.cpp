@@ -1,10 +1,11 @@
 /*
  * call_row.cpp
- *		Datums -> CallFields -> JSON, with the one error a row can raise.
+ *		Datums -> CallFields, and the one error a row can raise.
  */
 #include "call_row.hpp"
 
 #include "queries.hpp"
+#include "text_datum.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -20,12 +21,7 @@ using callboard::TimestampField;
 static TextField
 text_field(const Datum *values, const bool *isnull, int column)
 {
-	if (isnull[column])
-		return {nullptr, 0};
-
-	struct varlena *value = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(values[column]));
-
-	return {VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)};
+	return text_bytes(values[column], isnull[column]);
 }
 
 static const unsigned char *
@@ -57,27 +53,21 @@ read_call_fields(const Datum *values, const bool *isnull)
 	call.created_at = timestamp_field(values, isnull, COL_CREATED_AT);
 	call.started_at = timestamp_field(values, isnull, COL_STARTED_AT);
 	call.duration_isnull = isnull[COL_DURATION];
-	call.duration = call.duration_isnull ? 0 : DatumGetInt64(values[COL_DURATION]);
+	call.duration = call.duration_isnull ? 0 : DatumGetInt32(values[COL_DURATION]);
 	return call;
 }
 
-char *
-write_call_row(char *out, const CallFields &call, const Datum *values, const bool *isnull)
+void
+report_unprintable_timestamp(const char *column, const Datum *values, const bool *isnull)
 {
-	const char *bad_column = nullptr;
-	char	   *end = callboard::write_call(out, call, &bad_column);
-
-	if (end != nullptr)
-		return end;
-
-	int			attno = strcmp(bad_column, "created_at") == 0 ? COL_CREATED_AT : COL_STARTED_AT;
+	int			attno = strcmp(column, "created_at") == 0 ? COL_CREATED_AT : COL_STARTED_AT;
 	const char *id = isnull[COL_CALL_ID] ? "(null)" :
 		DatumGetCString(DirectFunctionCall1(uuid_out, values[COL_CALL_ID]));
 	const char *value = DatumGetCString(DirectFunctionCall1(timestamptz_out, values[attno]));
 
 	ereport(ERROR,
 			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-			 errmsg("%s of call %s is out of range for the JSON output", bad_column, id),
+			 errmsg("%s of call %s is out of range for the JSON output", column, id),
 			 errdetail("The value is \"%s\"; the output format (Python's isoformat) holds years 1 to 9999.",
 					   value),
 			 errhint("Correct the row in twilio_calls.")));

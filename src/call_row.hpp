@@ -1,7 +1,7 @@
 /*
  * call_row.hpp
- *		One row of a call query, read as the Datums the executor holds and
- *		written as a CALL object.
+ *		One row of a call query, read as the Datums the executor holds, and
+ *		the one error a row can raise.
  */
 #ifndef CALLBOARD_CALL_ROW_HPP
 #define CALLBOARD_CALL_ROW_HPP
@@ -19,10 +19,10 @@ extern "C" {
 callboard::CallFields read_call_fields(const Datum *values, const bool *isnull);
 
 /*
- * Writes the CALL object at `out` (room: call_max_len(call)); raises 22008,
- * naming the call and the column, for a timestamp the format cannot show.
+ * ERROR 22008 for a timestamp the format cannot show, naming the call and
+ * the column write_call() reported.
  */
-char	   *write_call_row(char *out, const callboard::CallFields &call, const Datum *values,
-						   const bool *isnull);
+[[noreturn]] void report_unprintable_timestamp(const char *column, const Datum *values,
+											   const bool *isnull);
 
 #endif

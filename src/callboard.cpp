@@ -16,6 +16,15 @@ extern "C" {
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
+/*
+ * MarkGUCPrefixReserved() and InitMaterializedSRF() appeared in PostgreSQL
+ * 15; refuse older headers here, plainly, rather than with an undefined
+ * symbol somewhere else.
+ */
+#if PG_VERSION_NUM < 150000
+#error "callboard needs PostgreSQL 15 or later: point PG_CONFIG at a PostgreSQL 15 pg_config"
+#endif
+
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);

@@ -3,7 +3,8 @@
  *		Rows of the calls query -> the CALL objects and lists of the document.
  *
  * Each column is read as the Datum the executor holds (call_row.cpp) and
- * formatted by call_json.cpp.  No output function runs.
+ * formatted by call_json.hpp through the output buffer.  No output function
+ * runs.
  */
 #include "calls_receiver.hpp"
 
@@ -33,33 +34,38 @@ write_row(CallsReceiver *receiver, TupleTableSlot *slot)
 
 	int			category = static_cast<int>(callboard::category_of_status(call.status.data,
 																		  call.status.len));
+	int			open = receiver->open_category;
+	const char *bad_column = nullptr;
 
 	/* The query sorts by the same mapping, so lists only ever move forward. */
-	if (category < receiver->open_category)
+	if (category < open)
 		elog(ERROR, "calls query returned rows out of category order");
 
-	char	   *out = output_reserve(receiver->out,
-									 callboard::kAdvanceMaxLen + 1 + callboard::call_max_len(call));
+	bool		written = receiver->out->append([&](auto &out) {
+		if (category != open)
+			callboard::write_advance_to_category(out, open, category);
+		else
+			callboard::write_call_separator(out);
+		return callboard::write_call(out, call, &bad_column);
+	});
 
-	if (category != receiver->open_category)
-	{
-		out = callboard::write_advance_to_category(out, receiver->open_category, category);
-		receiver->open_category = category;
-	}
-	else
-		out = callboard::write_call_separator(out);
-
-	out = write_call_row(out, call, slot->tts_values, slot->tts_isnull);
-	output_commit(receiver->out, out);
+	if (!written)
+		report_unprintable_timestamp(bad_column, slot->tts_values, slot->tts_isnull);
+	receiver->open_category = category;
 	receiver->counts[category]++;
 }
 
 static bool
 calls_receive_slot(TupleTableSlot *slot, DestReceiver *self)
 {
-	callboard::guard("scheduled_outbound_calls", [&] {
-		write_row(reinterpret_cast<CallsReceiver *>(self), slot);
-	});
+	CallsReceiver *receiver = reinterpret_cast<CallsReceiver *>(self);
+
+	callboard::guard("scheduled_outbound_calls", [&] { write_row(receiver, slot); });
+	if (receiver->out->pending() >= receiver->pause_at)
+	{
+		receiver->paused = true;
+		return false;			/* the executor stops after this row */
+	}
 	return true;
 }
 
@@ -89,7 +95,7 @@ calls_destroy(DestReceiver *self)
 }
 
 void
-calls_receiver_init(CallsReceiver *receiver, OutputBuffer *out)
+calls_receiver_init(CallsReceiver *receiver, OutputBuffer *out, std::size_t pause_at)
 {
 	memset(receiver, 0, sizeof(*receiver));
 	receiver->pub.receiveSlot = calls_receive_slot;
@@ -101,22 +107,21 @@ calls_receiver_init(CallsReceiver *receiver, OutputBuffer *out)
 	receiver->row_context = AllocSetContextCreate(CurrentMemoryContext,
 												  "callboard row",
 												  ALLOCSET_SMALL_SIZES);
+	receiver->pause_at = pause_at;
 	receiver->open_category = -1;
 
-	char	   *start = output_reserve(out, callboard::kDocumentStartMaxLen);
-
-	output_commit(out, callboard::write_document_start(start));
+	out->append([](auto &json) { callboard::write_document_start(json); });
 }
 
 void
 calls_receiver_finish(CallsReceiver *receiver)
 {
-	char	   *out = output_reserve(receiver->out,
-									 callboard::kAdvanceMaxLen + callboard::kDocumentEndMaxLen);
+	int			open = receiver->open_category;
+	const std::int64_t *counts = receiver->counts;
 
-	out = callboard::write_advance_to_category(out, receiver->open_category,
-											   callboard::kCategoryCount);
-	out = callboard::write_document_end(out, receiver->counts);
-	output_commit(receiver->out, out);
+	receiver->out->append([&](auto &json) {
+		callboard::write_advance_to_category(json, open, callboard::kCategoryCount);
+		callboard::write_document_end(json, counts);
+	});
 	MemoryContextDelete(receiver->row_context);
 }

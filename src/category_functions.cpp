@@ -10,6 +10,7 @@
  */
 #include "call_category.hpp"
 #include "pg_guard.hpp"
+#include "text_datum.hpp"
 
 extern "C" {
 #include "fmgr.h"
@@ -24,21 +25,18 @@ PG_FUNCTION_INFO_V1(callboard_categories);
 
 /* Not STRICT: a NULL status is "any other value", hence failed. */
 static callboard::Category
-category_argument(FunctionCallInfo fcinfo)
+category_of_status_argument(FunctionCallInfo fcinfo)
 {
-	if (PG_ARGISNULL(0))
-		return callboard::category_of_status(nullptr, 0);
+	callboard::TextField status = text_argument(fcinfo, 0);
 
-	text	   *status = PG_GETARG_TEXT_PP(0);
-
-	return callboard::category_of_status(VARDATA_ANY(status), VARSIZE_ANY_EXHDR(status));
+	return callboard::category_of_status(status.data, status.len);
 }
 
 extern "C" Datum
 callboard_call_category(PG_FUNCTION_ARGS)
 {
 	return callboard::guarded_call("callboard_call_category", [&] {
-		return PointerGetDatum(cstring_to_text(callboard::category_name(category_argument(fcinfo))));
+		return PointerGetDatum(cstring_to_text(callboard::category_name(category_of_status_argument(fcinfo))));
 	});
 }
 
@@ -46,7 +44,7 @@ extern "C" Datum
 callboard_call_category_rank(PG_FUNCTION_ARGS)
 {
 	return callboard::guarded_call("callboard_call_category_rank", [&] {
-		return Int32GetDatum(callboard::category_rank(category_argument(fcinfo)));
+		return Int32GetDatum(callboard::category_rank(category_of_status_argument(fcinfo)));
 	});
 }
 

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <type_traits>
 
 namespace callboard {
 
@@ -23,6 +24,9 @@ struct CapturedError
 	char		sqlstate[6];	/* five characters, e.g. "53200" */
 	char		message[512];
 };
+
+static_assert(std::is_trivially_destructible<CapturedError>::value,
+			  "a CapturedError must not need a destructor");
 
 namespace detail {
 

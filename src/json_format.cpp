@@ -73,6 +73,12 @@ constexpr std::int64_t kPgEpochDays = 10957;
 constexpr std::int64_t kFirstPythonUsecs = INT64_C(-63082281600000000);
 constexpr std::int64_t kPastPythonUsecs = INT64_C(252455616000000000);
 
+constexpr bool
+in_python_range(std::int64_t pg_usecs) noexcept
+{
+	return pg_usecs >= kFirstPythonUsecs && pg_usecs < kPastPythonUsecs;
+}
+
 /*
  * Proleptic Gregorian civil date from days since 1970-01-01 (H. Hinnant's
  * days_from_civil inverse), the calendar PostgreSQL and Python both use.
@@ -130,6 +136,23 @@ write_json_string(char *out, const char *s, std::size_t n) noexcept
 	return out;
 }
 
+std::size_t
+json_string_len(const char *s, std::size_t n) noexcept
+{
+	const unsigned char *p = reinterpret_cast<const unsigned char *>(s);
+	std::size_t len = 2 + n;
+
+	/* Each escape adds its backslash and code, \u00XX four more. */
+	for (std::size_t i = 0; i < n; i++)
+	{
+		const char	code = kEscape.code[p[i]];
+
+		if (code != 0)
+			len += code == 'u' ? 5 : 1;
+	}
+	return len;
+}
+
 char *
 write_json_uuid(char *out, const unsigned char bytes[16]) noexcept
 {
@@ -148,7 +171,7 @@ write_json_uuid(char *out, const unsigned char bytes[16]) noexcept
 char *
 write_json_timestamp(char *out, std::int64_t pg_usecs) noexcept
 {
-	if (pg_usecs < kFirstPythonUsecs || pg_usecs >= kPastPythonUsecs)
+	if (!in_python_range(pg_usecs))
 		return nullptr;
 
 	std::int64_t usec_of_day = pg_usecs % kUsecsPerDay;
@@ -187,13 +210,31 @@ write_json_timestamp(char *out, std::int64_t pg_usecs) noexcept
 		out = put2(out, usecs / 100 % 100);
 		out = put2(out, usecs % 100);
 	}
-	return write_literal(out, "+00:00\"");
+	std::memcpy(out, "+00:00\"", 7);
+	return out + 7;
+}
+
+std::size_t
+json_timestamp_len(std::int64_t pg_usecs) noexcept
+{
+	if (!in_python_range(pg_usecs))
+		return 0;
+	/* "YYYY-MM-DDTHH:MM:SS+00:00", and ".ffffff" when there are microseconds */
+	return pg_usecs % 1000000 == 0 ? 27 : 34;
 }
 
 char *
 write_json_int(char *out, std::int64_t value) noexcept
 {
 	return std::to_chars(out, out + kIntJsonMaxLen, value).ptr;
+}
+
+std::size_t
+json_int_len(std::int64_t value) noexcept
+{
+	char		digits[kIntJsonMaxLen];
+
+	return write_json_int(digits, value) - digits;
 }
 
 }								/* namespace callboard */

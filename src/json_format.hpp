@@ -4,7 +4,10 @@
  *
  * These are the per-row hot path of scheduled_outbound_calls(): each writes
  * at `out` and returns the end of what it wrote.  They never allocate, never
- * throw and never check bounds; the caller reserves the *_max_len() first.
+ * throw and never check bounds.  Beside each is the most it can write (the
+ * bound) and the exact length it will write; json_output.hpp turns these
+ * into the output policies every writer runs with, so that no caller
+ * restates a size.
  */
 #ifndef CALLBOARD_JSON_FORMAT_HPP
 #define CALLBOARD_JSON_FORMAT_HPP
@@ -27,6 +30,9 @@ constexpr std::size_t json_string_max_len(std::size_t n)
  */
 char	   *write_json_string(char *out, const char *s, std::size_t n) noexcept;
 
+/* Exactly what write_json_string() writes for s; scans s for escapes. */
+std::size_t json_string_len(const char *s, std::size_t n) noexcept;
+
 /* A quoted uuid: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as uuid_out prints it. */
 constexpr std::size_t kUuidJsonLen = 38;
 char	   *write_json_uuid(char *out, const unsigned char bytes[16]) noexcept;
@@ -41,18 +47,14 @@ char	   *write_json_uuid(char *out, const unsigned char bytes[16]) noexcept;
 constexpr std::size_t kTimestampJsonMaxLen = 34;
 char	   *write_json_timestamp(char *out, std::int64_t pg_usecs) noexcept;
 
+/* Exactly what write_json_timestamp() writes, or 0 when it writes nothing. */
+std::size_t json_timestamp_len(std::int64_t pg_usecs) noexcept;
+
 constexpr std::size_t kIntJsonMaxLen = 20;
 char	   *write_json_int(char *out, std::int64_t value) noexcept;
 
-/* Copies a literal (already valid JSON text). */
-template <std::size_t N>
-inline char *
-write_literal(char *out, const char (&text)[N]) noexcept
-{
-	for (std::size_t i = 0; i + 1 < N; i++)
-		out[i] = text[i];
-	return out + N - 1;
-}
+/* Exactly what write_json_int() writes. */
+std::size_t json_int_len(std::int64_t value) noexcept;
 
 }								/* namespace callboard */
 

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 namespace callboard {
 
@@ -22,6 +23,10 @@ struct PageCursor
 	std::int64_t created_at;	/* TimestampTz */
 	unsigned char id[16];
 };
+
+/* Held while PostgreSQL is called, which may longjmp. */
+static_assert(std::is_trivially_destructible<PageCursor>::value,
+			  "a PageCursor must not need a destructor");
 
 constexpr std::size_t kPageCursorLen = 52;
 

@@ -5,12 +5,19 @@
  * PostgreSQL raises errors with longjmp, C++ with exceptions; neither may
  * cross the other's frames.  So:
  *
- *  - an SQL-callable function or executor callback runs its body inside
- *    CALLBOARD_GUARD, which catches every C++ exception and, outside all C++
- *    frames, raises it as ereport(ERROR) with a proper SQLSTATE;
+ *  - an SQL-callable function runs its body through guarded_call(), an
+ *    executor or expression-context callback through guard(); both catch
+ *    every C++ exception (error_capture.hpp) and, once the C++ frames and the
+ *    exception are gone, raise it with raise_captured() as ereport(ERROR)
+ *    with a proper SQLSTATE;
  *  - the bodies themselves hold no C++ object with a destructor while they
  *    call PostgreSQL (only plain structs and PostgreSQL memory), so an
- *    ereport(ERROR) from PostgreSQL may longjmp over them safely.
+ *    ereport(ERROR) from PostgreSQL may longjmp over them safely.  The
+ *    structs so held carry a static_assert that they are trivially
+ *    destructible, next to their definitions.
+ *
+ * sql/guard.sql throws through this guard in a real backend, from a
+ * test-only module (test/guard/guard_probe.cpp).
  */
 #ifndef CALLBOARD_PG_GUARD_HPP
 #define CALLBOARD_PG_GUARD_HPP

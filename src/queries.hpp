@@ -12,6 +12,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "tcop/dest.h"
+#include "utils/portal.h"
 }
 
 /*
@@ -56,5 +57,13 @@ enum class CallboardQuery
  * names the helpers the queries call.  Parameters as for SPI_execute_plan.
  */
 void		run_query(CallboardQuery query, Oid function_oid, Datum *values, const char *nulls, DestReceiver *dest);
+
+/*
+ * Opens `query` as a read-only, forward-only cursor in the caller's snapshot
+ * (inside the caller's SPI connection; the portal outlives SPI_finish() and
+ * lives until it is closed or the transaction ends).  Arguments as for
+ * run_query().
+ */
+Portal		open_query_cursor(CallboardQuery query, Oid function_oid, Datum *values, const char *nulls);
 
 #endif

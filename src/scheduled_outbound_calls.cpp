@@ -7,7 +7,7 @@
  * run read-only in the caller's snapshot, streams its rows into the
  * document, so the lists and the totals always agree.
  */
-#include "argument_errors.hpp"
+#include "arguments.hpp"
 #include "call_category.hpp"
 #include "callboard.hpp"
 #include "queries.hpp"
@@ -23,32 +23,16 @@ extern "C" {
 PG_FUNCTION_INFO_V1(scheduled_outbound_calls);
 }
 
-static callboard::Filter
-filter_argument(FunctionCallInfo fcinfo)
-{
-	if (PG_ARGISNULL(0))
-		return callboard::parse_filter(nullptr, 0);
-
-	text	   *arg = PG_GETARG_TEXT_PP(0);
-	const char *value = VARDATA_ANY(arg);
-	int			len = VARSIZE_ANY_EXHDR(arg);
-	callboard::Filter filter = callboard::parse_filter(value, len);
-
-	if (filter.kind == callboard::Filter::invalid)
-		report_invalid_value("status filter", value, len, callboard::kValidFiltersHint);
-	return filter;
-}
-
 static Datum
 build_calls_json(FunctionCallInfo fcinfo)
 {
-	callboard::Filter filter = filter_argument(fcinfo);
+	callboard::Filter filter = status_filter_argument(fcinfo, 0);
 	OutputBuffer out;
 	CallsReceiver receiver;
 
 	/* In the caller's memory context, so the result outlives SPI_finish(). */
-	output_init(&out, callboard_output_limit());
-	calls_receiver_init(&receiver, &out);
+	out.init(callboard_output_limit(), VARHDRSZ);
+	calls_receiver_init(&receiver, &out, SIZE_MAX);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -60,7 +44,7 @@ build_calls_json(FunctionCallInfo fcinfo)
 
 	calls_receiver_finish(&receiver);
 
-	return output_finish(&out, "scheduled_outbound_calls",
+	return out.finish_json("scheduled_outbound_calls",
 						 "Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
 						 "or raise callboard.max_output_bytes (at most 1GB).");
 }

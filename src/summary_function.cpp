@@ -8,8 +8,10 @@
  * statuses are then added up per category by the one mapping.
  */
 #include "call_json.hpp"
+#include "output_buffer.hpp"
 #include "pg_guard.hpp"
 #include "queries.hpp"
+#include "text_datum.hpp"
 
 extern "C" {
 #include "executor/spi.h"
@@ -35,27 +37,19 @@ build_summary_json(FunctionCallInfo fcinfo)
 		HeapTuple	tuple = SPI_tuptable->vals[row];
 		Datum		status = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &status_null);
 		std::int64_t count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &count_null));
-		callboard::Category category;
+		callboard::TextField text = text_bytes(status, status_null);
 
 		CHECK_FOR_INTERRUPTS();
-		if (status_null)
-			category = callboard::category_of_status(nullptr, 0);
-		else
-		{
-			text	   *t = DatumGetTextPP(status);
-
-			category = callboard::category_of_status(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
-		counts[static_cast<int>(category)] += count;
+		counts[static_cast<int>(callboard::category_of_status(text.data, text.len))] += count;
 	}
 	SPI_finish();
 
-	/* In the caller's memory context again. */
-	char	   *result = (char *) palloc(VARHDRSZ + callboard::kSummaryDocumentMaxLen);
-	char	   *end = callboard::write_summary_document(result + VARHDRSZ, counts);
+	/* In the caller's memory context again.  A few counts: no limit applies. */
+	OutputBuffer out;
 
-	SET_VARSIZE(result, end - result);
-	return PointerGetDatum(result);
+	out.init(kJsonValueLimit, VARHDRSZ);
+	out.append([&](auto &json) { callboard::write_summary_document(json, counts); });
+	return out.finish_json("scheduled_outbound_calls_summary", "");
 }
 
 extern "C" Datum

@@ -1,6 +1,6 @@
 -- Installing into a dedicated schema, moving, dropping: what a DBA does.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 INSERT INTO twilio_calls (id, call_sid, from_number, to_number, direction, status, duration,
                           created_at, updated_at)
@@ -21,6 +21,8 @@ SELECT hasnt_function('public', 'scheduled_outbound_calls', ARRAY['text'], '...a
 SET LOCAL search_path = public;
 SELECT is((api.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
           'it works with api off the search_path, finding the tables through it');
+SELECT is((SELECT string_agg(c, '') FROM (SELECT api.scheduled_outbound_calls_chunks(NULL, 16) AS c) AS s),
+          api.scheduled_outbound_calls()::text, 'so does the stream');
 
 -- ALTER EXTENSION SET SCHEMA: the function keeps working in the same session.
 CREATE SCHEMA dashboard;
@@ -32,6 +34,8 @@ SELECT is((SELECT total FROM dashboard.callboard_call_summary WHERE category = '
           'the views moved along and still work');
 SELECT is((dashboard.scheduled_outbound_calls_page('pending', 10) -> 'calls' -> 0 ->> 'call_sid'), 'CA1',
           'so do the pages, in the same backend');
+SELECT is((SELECT string_agg(c, '') FROM (SELECT dashboard.scheduled_outbound_calls_chunks(NULL, 16) AS c) AS s),
+          dashboard.scheduled_outbound_calls()::text, 'and the stream, in the same backend');
 SELECT hasnt_function('api', 'scheduled_outbound_calls', ARRAY['text'], 'nothing is left in api');
 
 -- DROP EXTENSION leaves the app's tables and rows alone.

@@ -1,7 +1,7 @@
 -- scheduled_outbound_calls() runs with the caller's rights: table privileges
 -- and row-level security decide what it may read.
 BEGIN;
-SELECT plan(13);
+SELECT plan(17);
 
 CREATE EXTENSION callboard;
 SELECT min(id) AS first_user FROM auth_user \gset
@@ -29,17 +29,26 @@ GRANT SELECT ON callboard_outbound_calls, callboard_call_summary TO callboard_ta
 
 SELECT ok(has_function_privilege('callboard_tap_nobody', 'scheduled_outbound_calls(text)', 'EXECUTE'),
           'anyone may execute the function: the tables guard the data');
+SELECT ok(has_function_privilege('callboard_tap_nobody', 'scheduled_outbound_calls_chunks(text, integer)', 'EXECUTE'),
+          '...and the stream');
 
 SET LOCAL ROLE callboard_tap_nobody;
 SELECT throws_ok('SELECT scheduled_outbound_calls()', '42501',
                  'permission denied for table twilio_calls',
                  'a role without SELECT on twilio_calls gets 42501');
+-- LIMIT 1 asks for the first chunk only: the error comes before it.
+SELECT throws_ok('SELECT scheduled_outbound_calls_chunks() LIMIT 1', '42501',
+                 'permission denied for table twilio_calls',
+                 '...and so does the stream, before its first chunk');
 RESET ROLE;
 
 SET LOCAL ROLE callboard_tap_calls_only;
 SELECT throws_ok('SELECT scheduled_outbound_calls()', '42501',
                  'permission denied for table hume_agents',
                  'SELECT on hume_agents is needed too');
+SELECT throws_ok('SELECT scheduled_outbound_calls_chunks() LIMIT 1', '42501',
+                 'permission denied for table hume_agents',
+                 '...by the stream too, before its first chunk');
 RESET ROLE;
 
 SET LOCAL ROLE callboard_tap_dispatcher;
@@ -65,6 +74,8 @@ SELECT is((SELECT count(*)::int FROM json_array_elements(scheduled_outbound_call
 SELECT is((SELECT string_agg(c ->> 'call_sid', ',')
            FROM json_array_elements(scheduled_outbound_calls() -> 'calls' -> 'completed') AS c),
           'CA2,CA6', 'the visible calls are exactly the user''s own');
+SELECT is((SELECT string_agg(c, '') FROM (SELECT scheduled_outbound_calls_chunks(NULL, 16) AS c) AS s),
+          scheduled_outbound_calls()::text, 'the stream sees through the same policy, byte for byte');
 SELECT set_config('request.jwt.claims',
                   json_build_object('user_id', :first_user + 1)::text, true) \g /dev/null
 SELECT is((scheduled_outbound_calls() -> 'summary')::text,

@@ -1,7 +1,8 @@
-// The status -> category mapping and the filter values of CONTRACT §2.
+// The status -> category mapping and the filter values, as README gives them.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 
 #include "call_category.hpp"
 
@@ -85,4 +86,27 @@ TEST(Filter, EverythingElseIsInvalid)
 	for (const char *bad : {"Pending", "pending ", "in-progress", "canceled", "queued", "all",
 							"PENDING", "activ", "failed\n"})
 		EXPECT_EQ(filter(bad).kind, Filter::invalid) << '"' << bad << '"';
+}
+
+TEST(Filter, HintListsExactlyTheAcceptedValues)
+{
+	EXPECT_STREQ(callboard::filter_values_text(), "pending, in_progress, active, completed and failed");
+
+	// Every value the hint names is accepted, and names one category.
+	std::string text = callboard::filter_values_text();
+	std::size_t named = 0;
+	for (std::size_t start = 0; start < text.size();)
+	{
+		std::size_t end = text.find_first_of(", ", start);
+		if (end == std::string::npos)
+			end = text.size();
+		std::string value = text.substr(start, end - start);
+		if (value != "and" && !value.empty())
+		{
+			EXPECT_EQ(filter(value.c_str()).kind, Filter::one) << value;
+			named++;
+		}
+		start = end + 1;
+	}
+	EXPECT_EQ(named, 5u);
 }
