@@ -63,7 +63,7 @@ const std::vector<RpcFunction> &
 rpc_functions()
 {
 	static const std::vector<RpcFunction> functions = {
-		{"scheduled_outbound_calls", {{"status", "text", false}}, nullptr},
+		{"scheduled_outbound_calls", {{"status", "text", false}}, "scheduled_outbound_calls_chunks"},
 		{"scheduled_outbound_calls_summary", {}},
 		{"scheduled_outbound_calls_page",
 		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}},
