@@ -9,6 +9,8 @@
  */
 #include "callboard.hpp"
 
+#include <cstdint>
+
 extern "C" {
 #include "postgres.h"
 
@@ -30,7 +32,13 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 }
 
-int			callboard_max_output_bytes = 1024 * 1024 * 1024;
+static const int kDefaultMaxOutputBytes = 1024 * 1024 * 1024;
+
+int			callboard_max_output_bytes = kDefaultMaxOutputBytes;
+
+const char *const kDocumentLimitHint =
+	"Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
+	"or raise callboard.max_output_bytes (at most 1GB).";
 
 std::size_t
 callboard_output_limit()
@@ -39,17 +47,25 @@ callboard_output_limit()
 			   (std::size_t) (MaxAllocSize - VARHDRSZ));
 }
 
+std::size_t
+callboard_stream_limit()
+{
+	return callboard_max_output_bytes < kDefaultMaxOutputBytes
+		? (std::size_t) callboard_max_output_bytes : SIZE_MAX;
+}
+
 void
 _PG_init(void)
 {
 	DefineCustomIntVariable("callboard.max_output_bytes",
 							"Largest JSON document scheduled_outbound_calls() returns.",
 							"A larger result fails with SQLSTATE 54000. "
-							"The default and ceiling are PostgreSQL's 1GB value limit.",
+							"The default and ceiling are PostgreSQL's 1GB value limit; "
+							"below the default it also caps scheduled_outbound_calls_chunks().",
 							&callboard_max_output_bytes,
-							1024 * 1024 * 1024,
+							kDefaultMaxOutputBytes,
 							1,
-							1024 * 1024 * 1024,
+							kDefaultMaxOutputBytes,
 							PGC_USERSET,
 							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);

@@ -34,6 +34,7 @@
 
 #include "arguments.hpp"
 #include "call_category.hpp"
+#include "callboard.hpp"
 #include "calls_receiver.hpp"
 #include "output_buffer.hpp"
 #include "pg_guard.hpp"
@@ -64,6 +65,7 @@ struct CallsStream
 	CallsReceiver receiver;		/* writes rows into out, pausing at a chunk */
 	char	   *portal_name;	/* the cursor over the rows; NULL once closed */
 	std::size_t chunk_bytes;
+	std::size_t limit;			/* callboard_stream_limit() when it began */
 	bool		rows_done;		/* every row is written, and the document end */
 	ExprContext *econtext;		/* where close_on_shutdown() is registered */
 };
@@ -128,6 +130,7 @@ start_stream(FunctionCallInfo fcinfo)
 	CallsStream *stream = (CallsStream *) palloc0(sizeof(CallsStream));
 
 	stream->chunk_bytes = chunk_bytes;
+	stream->limit = callboard_stream_limit();
 	stream->out.init(SIZE_MAX, 0);
 	calls_receiver_init(&stream->receiver, &stream->out, chunk_bytes);
 
@@ -225,6 +228,13 @@ next_chunk(CallsStream *stream, Datum *chunk)
 
 	if (!stream->rows_done && stream->out.pending() < stream->chunk_bytes)
 		read_rows(stream);
+	if (stream->out.total() > stream->limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("scheduled_outbound_calls() output would be more than %zu bytes, over the limit of %zu bytes",
+						stream->out.total(), stream->limit),
+				 errdetail("The limit is callboard.max_output_bytes, set below its default."),
+				 errhint("%s", kDocumentLimitHint)));
 	if (stream->out.pending() == 0)
 		return false;
 

@@ -44,9 +44,7 @@ build_calls_json(FunctionCallInfo fcinfo)
 
 	calls_receiver_finish(&receiver);
 
-	return out.finish_json("scheduled_outbound_calls",
-						 "Pass a status filter, e.g. scheduled_outbound_calls('pending'), "
-						 "or raise callboard.max_output_bytes (at most 1GB).");
+	return out.finish_json("scheduled_outbound_calls", kDocumentLimitHint);
 }
 
 extern "C" Datum

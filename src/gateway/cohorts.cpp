@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <map>
 
 #include "gzip.hpp"
 #include "sql_names.hpp"
@@ -21,29 +22,75 @@ const char *const kPerTokenClaims[] = {"exp", "iat", "nbf", "jti"};
 /* How long a request waits for another's build of the same document. */
 constexpr std::chrono::seconds kBuildWait{300};
 
-/* Takes a statement's rows whole, up to a size; past it, stops the query. */
-class Collect : public RowSink
+/*
+ * A build's rows, kept whole up to the size a cohort keeps.  Past it the
+ * document cannot be kept: the query stops, unless a client asked for this
+ * build, which then gets the document streamed from here on (the bytes kept
+ * so far, then each row as it comes), without a second query.
+ */
+class BuildSink : public RowSink
 {
 public:
-	explicit	Collect(std::size_t limit) : limit_(limit) {}
+	BuildSink(std::size_t limit, Responder *out, std::string role, std::function<void(std::function<void()>)> on_attach)
+		: limit_(limit), out_(out), role_(std::move(role)), on_attach_(std::move(on_attach)) {}
+
+	void		attach(std::function<void()> interrupt) override
+	{
+		interrupt_ = interrupt;
+		on_attach_(interrupt);
+		if (streaming_ && !interrupt)
+			out_->disarm_hangup();
+	}
 
 	awaitable<bool> row(PgResult &row) override
 	{
-		if (PQgetisnull(row.get(), 0, 0))
-			body_ = "null";
+		const char *value = PQgetisnull(row.get(), 0, 0) ? "null" : PQgetvalue(row.get(), 0, 0);
+		std::size_t size = PQgetisnull(row.get(), 0, 0) ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));
+		if (streaming_)
+			co_return co_await out_->write(value, size);
+		body_.append(value, size);
+		if (body_.size() <= limit_)
+			co_return true;
+		too_large_ = true;
+		if (out_ == nullptr)
+			co_return false;
+
+		/* From now on this client alone waits for the query: its hang-up stops it. */
+		streaming_ = true;
+		out_->arm_hangup(interrupt_);
+		Reply		head;
+		head.role = role_;
+		bool		ok = co_await out_->begin(head, std::nullopt);
+		if (ok)
+			ok = co_await out_->write(body_.data(), body_.size());
+		std::string().swap(body_);
+		co_return ok;
+	}
+
+	/* After the query: end the streamed response, or cut it if the query did not end well. */
+	awaitable<void> finish_stream(const DbOutcome &outcome)
+	{
+		if (outcome.error)
+			out_->abort(outcome.error->code + " " + outcome.error->message);
+		else if (outcome.stopped || outcome.connection_lost)
+			out_->abort("the client went away or read too slowly");
 		else
-			body_.append(PQgetvalue(row.get(), 0, 0), static_cast<std::size_t>(PQgetlength(row.get(), 0, 0)));
-		too_large_ = body_.size() > limit_;
-		co_return !too_large_;
+			co_await out_->end();
 	}
 
 	std::string &body() { return body_; }
 	bool		too_large() const { return too_large_; }
+	bool		streaming() const { return streaming_; }
 
 private:
 	std::size_t limit_;
+	Responder  *out_;
+	std::string role_;
+	std::function<void(std::function<void()>)> on_attach_;
+	std::function<void()> interrupt_;
 	std::string body_;
 	bool		too_large_ = false;
+	bool		streaming_ = false;
 };
 
 std::string
@@ -205,7 +252,7 @@ Cohorts::fresh(const Cohort &c) const
 }
 
 awaitable<Built>
-Cohorts::get(const Audience &audience)
+Cohorts::get(const Audience &audience, Responder *out)
 {
 	Executor	loop = co_await net::this_coro::executor;
 	std::shared_ptr<Cohort> c;
@@ -251,12 +298,13 @@ Cohorts::get(const Audience &audience)
 		b.error = acquisition_timeout();
 		co_return b;
 	}
-	co_return co_await build(c);
+	co_return co_await build(c, out);
 }
 
 awaitable<Built>
-Cohorts::build(std::shared_ptr<Cohort> c)
+Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
 {
+	Executor	loop = co_await net::this_coro::executor;
 	const Audience &a = c->audience;
 	std::uint64_t sequence = feed_.sequence();
 	/* While the feed pushes, what is kept must show the latest commit: read it on the primary. */
@@ -264,11 +312,35 @@ Cohorts::build(std::shared_ptr<Cohort> c)
 	RequestSettings settings = document_settings(search_path_, a);
 	std::string sql = rpc_sql(quoted_schema_, *a.function, a.args);
 	Params		params = rpc_values(a.args);
-	Collect		collect(config_.callboard_cache_max_entry_bytes);
+	/* While it runs, stop() can interrupt it (on this loop, and only while it runs). */
+	auto		alive = std::make_shared<bool>(false);
+	std::uint64_t id = 0;
+	auto		on_attach = [&](std::function<void()> interrupt) {
+		std::lock_guard<std::mutex> lock(mutex_);
+		*alive = static_cast<bool>(interrupt);
+		if (interrupt)
+		{
+			id = ++next_build_;
+			running_[id] = [loop, alive, interrupt] {
+				net::post(loop, [alive, interrupt] {
+					if (*alive)
+						interrupt();
+				});
+			};
+		}
+		else
+			running_.erase(id);
+	};
+	BuildSink	collect(config_.callboard_cache_max_entry_bytes, out, a.role, on_attach);
 
 	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);
 
 	Built		built;
+	if (collect.streaming())
+	{
+		built.streamed = true;
+		co_await collect.finish_stream(outcome);
+	}
 	if (collect.too_large())
 		built.too_large = true;
 	else if (outcome.error)
@@ -416,7 +488,7 @@ Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration 
 		/* Even beside a GET's build: that one may have begun before the change. */
 		c->builds_running++;
 	}
-	Built		built = co_await build(c);
+	Built		built = co_await build(c, nullptr);
 
 	std::vector<std::shared_ptr<Watcher>> watchers;
 	{
@@ -477,6 +549,18 @@ Cohorts::stop()
 	stopping_ = true;
 	if (poll_timer_)
 		poll_timer_->cancel();
+}
+
+void
+Cohorts::cancel_builds()
+{
+	std::map<std::uint64_t, std::function<void()>> running;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		running = running_;
+	}
+	for (auto &[id, interrupt] : running)
+		interrupt();
 }
 
 CohortStats

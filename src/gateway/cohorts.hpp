@@ -37,7 +37,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,6 +55,7 @@
 #include "database.hpp"
 #include "jwt_auth.hpp"
 #include "request.hpp"
+#include "responder.hpp"
 
 namespace gateway {
 
@@ -119,6 +122,7 @@ struct Built
 	std::shared_ptr<const Version> version;
 	std::optional<ApiError> error;
 	bool		too_large = false;	/* stream it instead */
+	bool		streamed = false;	/* too large, and already streamed to the client that asked */
 	bool		from_memory = false;
 };
 
@@ -140,8 +144,12 @@ public:
 	Cohorts(const Config &config, Database &db, ChangeFeed &feed, Executor refresh_loop);
 	~Cohorts();
 
-	/* The audience's document: from memory when fresh, else built (one query for concurrent askers). */
-	awaitable<Built> get(const Audience &audience);
+	/*
+	 * The audience's document: from memory when fresh, else built (one query
+	 * for concurrent askers).  If this request builds it and it turns out too
+	 * large to keep, it is streamed to `out` at once (Built::streamed).
+	 */
+	awaitable<Built> get(const Audience &audience, Responder *out = nullptr);
 
 	/* Watch the audience's cohort; until unwatch(), the watcher is offered each new version. */
 	void		watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
@@ -152,7 +160,12 @@ public:
 
 	/* On the refresh loop until stop(): while the feed is not pushing, refresh watched cohorts. */
 	awaitable<void> poll();
+
+	/* Shutdown begins (on the refresh loop): no more polling. */
 	void		stop();
+
+	/* Shutdown's grace is over (any thread): every build running is cancelled. */
+	void		cancel_builds();
 
 	CohortStats stats() const;
 
@@ -162,7 +175,7 @@ private:
 
 	std::shared_ptr<Cohort> find_or_create(const Audience &audience);
 	bool		fresh(const Cohort &c) const;
-	awaitable<Built> build(std::shared_ptr<Cohort> c);
+	awaitable<Built> build(std::shared_ptr<Cohort> c, Responder *out);
 	void		keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built);
 	void		schedule(const std::shared_ptr<Cohort> &c);
 	awaitable<void> refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay);
@@ -182,6 +195,8 @@ private:
 	CohortStats counters_;
 	bool		stopping_ = false;
 	std::unique_ptr<net::steady_timer> poll_timer_;
+	std::map<std::uint64_t, std::function<void()>> running_;	/* builds under way: how to stop each */
+	std::uint64_t next_build_ = 0;
 };
 
 }								/* namespace gateway */

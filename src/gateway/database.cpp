@@ -39,9 +39,14 @@ Database::run(const RequestSettings &settings, const std::string &sql, const Par
 		Lease		lease = std::get<Lease>(std::move(acquired));
 		RequestSettings with_role = settings;
 		with_role.more = roles_.for_role(settings.role, base_settings_);
+		auto		interrupt = [&lease] { lease.link().interrupt(); };
 		if (out != nullptr)
-			out->arm_hangup([&lease] { lease.link().interrupt(); });
+			out->arm_hangup(interrupt);
+		if (sink != nullptr)
+			sink->attach(interrupt);
 		DbOutcome	outcome = co_await run_request(lease, with_role, sql, params, authed, sink, blocking_);
+		if (sink != nullptr)
+			sink->attach(nullptr);
 		if (out != nullptr)
 			out->disarm_hangup();
 		if (!outcome.connection_lost || outcome.rows_taken)

@@ -34,8 +34,9 @@ public:
 	/*
 	 * Runs the transaction, retrying once, on a new connection, when a
 	 * pooled one turns out broken before anything was taken from it.  With
-	 * `sink`, rows go to it as they arrive.  With `out`, a client that hangs
-	 * up while the query runs cancels it.  `primary`: on db-uri's database,
+	 * `sink`, rows go to it as they arrive (and it may stop the query, see
+	 * RowSink::attach).  With `out`, a client that hangs up while the query
+	 * runs cancels it.  `primary`: on db-uri's database,
 	 * not spread over replicas (for what must show the latest commit).
 	 */
 	awaitable<DbOutcome> run(const RequestSettings &settings, const std::string &sql, const Params &params,

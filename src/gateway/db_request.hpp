@@ -28,6 +28,7 @@
 
 #include <libpq-fe.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,13 @@ public:
 	 * some by-value parameters of coroutines.)
 	 */
 	virtual awaitable<bool> row(PgResult &row) = 0;
+
+	/*
+	 * While the query runs, `interrupt` stops it (on the query's loop): a
+	 * sink that sends rows to a client arms it as the client's hang-up.
+	 * Called with nullptr when the query is over.
+	 */
+	virtual void attach(std::function<void()> interrupt) { (void) interrupt; }
 };
 
 struct DbOutcome

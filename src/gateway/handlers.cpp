@@ -94,6 +94,15 @@ class FunctionBody : public RowSink
 public:
 	FunctionBody(Responder &out, std::string role) : out_(out), role_(std::move(role)) {}
 
+	/* This client alone waits for the query: its hang-up stops it. */
+	void		attach(std::function<void()> interrupt) override
+	{
+		if (interrupt)
+			out_.arm_hangup(std::move(interrupt));
+		else
+			out_.disarm_hangup();
+	}
+
 	awaitable<bool> row(PgResult &row) override
 	{
 		if (!held_ && !begun_)
@@ -320,7 +329,9 @@ Handlers::call(const Request &request, const RpcFunction &function,
 awaitable<void>
 Handlers::document(const Request &request, const Audience &audience, Responder &out)
 {
-	Built		built = co_await cohorts_.get(audience);
+	Built		built = co_await cohorts_.get(audience, &out);
+	if (built.streamed)
+		co_return;
 	if (built.too_large)
 		co_return co_await stream(audience, out);
 	if (built.error)
@@ -352,7 +363,7 @@ Handlers::stream(const Audience &audience, Responder &out)
 	RequestSettings settings = document_settings(search_path_, audience);
 	std::string sql = rpc_sql(quoted_schema_, *audience.function, audience.args);
 	Params		params = rpc_values(audience.args);
-	DbOutcome	outcome = co_await db_.run(settings, sql, params, audience.authed, &body, &out);
+	DbOutcome	outcome = co_await db_.run(settings, sql, params, audience.authed, &body, nullptr);
 	co_await body.finish(outcome);
 }
 

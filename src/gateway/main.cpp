@@ -188,10 +188,17 @@ main(int argc, char **argv)
 			cohorts.stop();
 		});
 		server.stop();
-		/* A deadline for the stop itself: nothing may keep the process up. */
+		/*
+		 * After the grace period, documents still being built for requests are
+		 * cancelled too (the server cuts the connections); then a last margin,
+		 * and nothing keeps the process up.
+		 */
 		std::unique_lock<std::mutex> lock(mutex);
-		auto		limit = std::chrono::seconds(config.callboard_shutdown_grace) + kStopMargin;
-		if (!stopped.wait_for(lock, limit, [&] { return done; }))
+		auto		grace = std::chrono::seconds(config.callboard_shutdown_grace);
+		if (stopped.wait_for(lock, grace, [&] { return done; }))
+			return;
+		cohorts.cancel_builds();
+		if (!stopped.wait_for(lock, kStopMargin, [&] { return done; }))
 		{
 			log_event("requests still running after the grace period; exiting");
 			std::_Exit(1);

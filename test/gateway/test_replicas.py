@@ -6,7 +6,7 @@ import pytest
 import requests
 
 import harness
-from conftest import bearer, make_token
+from conftest import bearer, function_calls, make_token
 
 FUNCTIONS = [
     "api.scheduled_outbound_calls()",
@@ -72,11 +72,6 @@ def test_callboard_reads_on_a_hot_standby(cluster, replica, app_db):
         standby.close()
 
 
-def executes(cluster):
-    with open(cluster.log_path(), errors="replace") as f:
-        return sum(1 for line in f if "execute" in line and ".scheduled_outbound_calls(" in line)
-
-
 def test_gateway_spreads_reads_and_skips_a_replica_that_is_down(cluster, replica, app_db):
     uri = "postgres://authenticator:%s@127.0.0.1:%d/%s"
     g = harness.Gateway(cluster, app_db, callboard_db_uris=" ".join(
@@ -84,10 +79,10 @@ def test_gateway_spreads_reads_and_skips_a_replica_that_is_down(cluster, replica
     token = bearer(make_token({"role": "dashboard_user"}))
     url = g.url + "/rpc/scheduled_outbound_calls"
     try:
-        before = executes(cluster), executes(replica)
+        before = function_calls(cluster), function_calls(replica)
         bodies = {requests.get(url, headers=token).content for _ in range(10)}
         assert len(bodies) == 1   # the same answer from both
-        after = executes(cluster), executes(replica)
+        after = function_calls(cluster), function_calls(replica)
         assert after[0] - before[0] == 5 and after[1] - before[1] == 5
 
         replica.ctl("stop")
@@ -103,12 +98,12 @@ def test_gateway_spreads_reads_and_skips_a_replica_that_is_down(cluster, replica
         # Back in the rotation once its back-off has passed.
         deadline = time.time() + 20
         while time.time() < deadline:
-            seen = executes(replica)
+            seen = function_calls(replica)
             for _ in range(4):
                 assert requests.get(url, headers=token).status_code == 200
-            if executes(replica) > seen:
+            if function_calls(replica) > seen:
                 break
             time.sleep(0.5)
-        assert executes(replica) > seen
+        assert function_calls(replica) > seen
     finally:
         g.stop()

@@ -107,7 +107,8 @@ def test_a_large_document_streams_in_chunks_byte_for_byte(streams, streams_db):
 
 
 def test_a_small_document_has_a_content_length(streams, streams_db):
-    r = requests.get(streams.url + "/rpc/scheduled_outbound_calls_summary", headers=token())
+    r = requests.get(streams.url + "/rpc/scheduled_outbound_calls_summary",
+                     headers=dict(token(), **{"Accept-Encoding": "identity"}))
     assert r.status_code == 200
     assert int(r.headers["Content-Length"]) == len(r.content)
     assert "Transfer-Encoding" not in r.headers
@@ -127,7 +128,8 @@ def test_a_client_that_hangs_up_cancels_its_query(streams, streams_db):
 
 
 def test_a_reader_below_the_minimum_rate_is_cut_off(upstream, streams_db):
-    g = harness.Gateway(upstream, "streams", callboard_request_timeout=1, callboard_min_send_rate=1000000)
+    # A write may take 1 s plus its size at 10 MB/s: a reader that takes nothing for 4 s is too slow.
+    g = harness.Gateway(upstream, "streams", callboard_request_timeout=1, callboard_min_send_rate=10000000)
     try:
         cur = streams_db.cursor()
         s = open_request(g.port, RPC, token(), rcvbuf=4096)
@@ -200,9 +202,11 @@ def test_sigterm_cuts_streams_after_the_grace_period(upstream, streams_db):
         data = read_all(s, timeout=5)
         s.close()
         assert not data.endswith(b"0\r\n\r\n")
+        # Its query was cancelled: nothing runs or holds a transaction (other gateways' idle
+        # connections to this database may remain).
         deadline = time.time() + 5
-        while gateway_backends(cur) and time.time() < deadline:
+        while set(gateway_backends(cur)) - {"idle"} and time.time() < deadline:
             time.sleep(0.05)
-        assert gateway_backends(cur) == []
+        assert set(gateway_backends(cur)) <= {"idle"}
     finally:
         g.stop()

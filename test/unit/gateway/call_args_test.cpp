@@ -85,7 +85,8 @@ TEST(RpcBodyArgs, JsonObjectOfArguments)
 
 TEST(RpcSql, NamedParametersOnlyForTheArgumentsGiven)
 {
-	EXPECT_EQ(gateway::rpc_sql("\"api\"", calls(), {}), "SELECT \"api\".scheduled_outbound_calls()");
+	/* The document is called in its chunked form, in the select list, so that it streams. */
+	EXPECT_EQ(gateway::rpc_sql("\"api\"", calls(), {}), "SELECT \"api\".scheduled_outbound_calls_chunks()");
 	RpcArgs args = ok(gateway::rpc_query_args({{"cursor", "ab"}, {"category", "x';DROP"}}, "api", page()));
 	EXPECT_EQ(gateway::rpc_sql("\"api\"", page(), args),
 			  "SELECT \"api\".scheduled_outbound_calls_page(category => $1::text, cursor => $2::text)");
