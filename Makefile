@@ -50,6 +50,9 @@ GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
 GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
 	-DCALLBOARD_VERSION='"$(EXTVERSION)"'
 GATEWAY_LIBS = -ljwt -lpq -lssl -lcrypto -pthread
+# A packager's flags (debian/rules passes dpkg-buildflags' hardening flags).
+GATEWAY_CXXFLAGS += $(GATEWAY_EXTRA_CXXFLAGS)
+GATEWAY_LIBS += $(GATEWAY_EXTRA_LDFLAGS)
 
 all: callboard-gateway
 
@@ -61,6 +64,7 @@ callboard-gateway: $(GATEWAY_OBJS)
 
 install: install-gateway
 install-gateway: callboard-gateway
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
 	$(INSTALL_PROGRAM) callboard-gateway '$(DESTDIR)$(bindir)/callboard-gateway'
 
 -include $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
