@@ -202,8 +202,12 @@ EXTDIR=/usr/share/postgresql/$pgversion/extension
 default_version=$(sed -nE "s/^default_version *= *'([^']*)'.*/\1/p" "$EXTDIR/callboard.control")
 # The module, and a script that installs or reaches default_version.
 extension_files() {
-	[ -n "$default_version" ] && [ -f "/usr/lib/postgresql/$pgversion/lib/callboard.so" ] &&
-		ls "$EXTDIR/callboard--$default_version.sql" "$EXTDIR"/callboard--*--"$default_version".sql 2>/dev/null | grep -q .
+	local script
+	[ -n "$default_version" ] && [ -f "/usr/lib/postgresql/$pgversion/lib/callboard.so" ] || return 1
+	for script in "$EXTDIR/callboard--$default_version.sql" "$EXTDIR"/callboard--*--"$default_version".sql; do
+		[ -f "$script" ] && return 0
+	done
+	return 1
 }
 check "$ext_package: callboard.control, callboard.so, the SQL scripts" extension_files
 
@@ -342,10 +346,15 @@ cluster_stop 9>&-
 # ---- 4. purge -------------------------------------------------------------
 
 : >"$WORK/files.list"
+: >"$WORK/dirs.list"
 for p in "${packages[@]}"; do
 	dpkg -L "$p" | while IFS= read -r f; do
-		[ -f "$f" ] || [ -L "$f" ] && echo "$f"
-	done >>"$WORK/files.list"
+		if [ -d "$f" ]; then
+			[ -L "$f" ] || echo "$f" >>"$WORK/dirs.list"
+		else
+			echo "$f" >>"$WORK/files.list"
+		fi
+	done
 done
 echo "# $(wc -l <"$WORK/files.list") files installed"
 
@@ -366,6 +375,13 @@ nothing_left() {
 			left=1
 		fi
 	done <"$WORK/files.list"
+	# A directory no other package owns goes with the last file in it.
+	while IFS= read -r f; do
+		if [ -d "$f" ] && ! dpkg -S "$f" >/dev/null 2>&1; then
+			echo "left: $f/"
+			left=1
+		fi
+	done <"$WORK/dirs.list"
 	for p in "${packages[@]}"; do
 		if dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -qv '^un'; then
 			echo "still known to dpkg: $p ($(dpkg-query -W -f='${db:Status-Abbrev}' "$p"))"
