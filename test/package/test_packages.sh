@@ -26,6 +26,8 @@ ROOT=$PWD
 LOCK=/tmp/callboard-install.lock
 GATEWAY_PACKAGE=callboard-gateway
 . scripts/pg_cluster.sh
+# Not the cluster of a script that runs this one (scripts/test): ours only.
+unset CLUSTER_DIR PGHOST PGPORT
 
 n=0
 passed=0
@@ -348,7 +350,7 @@ cluster_stop 9>&-
 : >"$WORK/files.list"
 : >"$WORK/dirs.list"
 for p in "${packages[@]}"; do
-	dpkg -L "$p" | while IFS= read -r f; do
+	dpkg -L "$p" | grep -vx '/\.' | while IFS= read -r f; do
 		if [ -d "$f" ]; then
 			[ -L "$f" ] || echo "$f" >>"$WORK/dirs.list"
 		else
