@@ -35,9 +35,14 @@ include $(PGXS)
 # callboard-gateway: a C++20 program (coroutines; no server headers) on
 # Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL, zlib.
 GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
+# Where the dashboard page (web/) is installed, and where the gateway looks for it.
+CALLBOARD_WEB_ROOT ?= $(datadir)/callboard/web
 GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
-	-DCALLBOARD_VERSION='"$(EXTVERSION)"' -DCALLBOARD_WEB_ROOT='"$(datadir)/callboard/web"'
+	-DCALLBOARD_VERSION='"$(EXTVERSION)"' -DCALLBOARD_WEB_ROOT='"$(CALLBOARD_WEB_ROOT)"'
 GATEWAY_LIBS = -ljwt -lpq -lssl -lcrypto -lz -pthread
+# A packager's flags (debian/rules passes dpkg-buildflags' hardening flags).
+GATEWAY_CXXFLAGS += $(GATEWAY_EXTRA_CXXFLAGS)
+GATEWAY_LIBS += $(GATEWAY_EXTRA_LDFLAGS)
 
 all: callboard-gateway
 
@@ -49,9 +54,10 @@ callboard-gateway: $(GATEWAY_OBJS)
 
 install: install-gateway
 install-gateway: callboard-gateway
+	$(MKDIR_P) '$(DESTDIR)$(bindir)'
 	$(INSTALL_PROGRAM) callboard-gateway '$(DESTDIR)$(bindir)/callboard-gateway'
-	$(MKDIR_P) '$(DESTDIR)$(datadir)/callboard/web'
-	cp -R web/. '$(DESTDIR)$(datadir)/callboard/web/'
+	$(MKDIR_P) '$(DESTDIR)$(CALLBOARD_WEB_ROOT)'
+	cp -R web/. '$(DESTDIR)$(CALLBOARD_WEB_ROOT)/'
 
 # A test-only module, built for installcheck and never installed: sql/guard.sql
 # loads it from here to throw C++ exceptions through the guard in a backend.
