@@ -23,3 +23,44 @@ LANGUAGE C STABLE PARALLEL RESTRICTED SECURITY INVOKER;
 
 COMMENT ON FUNCTION scheduled_outbound_calls_chunks(text, integer) IS
 'The document of scheduled_outbound_calls(status) as text chunks of at most chunk_bytes bytes, whose concatenation is that value';
+
+-- The change signal: statement-level triggers on twilio_calls and hume_agents
+-- that NOTIFY callboard_changes when a transaction that changed them commits,
+-- so live dashboards refresh at once instead of polling.  Off until a DBA
+-- turns it on; DROP EXTENSION removes the triggers (src/change_signal.cpp).
+CREATE FUNCTION callboard_notify_change()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'callboard_notify_change'
+LANGUAGE C;
+
+COMMENT ON FUNCTION callboard_notify_change() IS
+'Trigger of the change signal: NOTIFY callboard_changes';
+
+CREATE FUNCTION callboard_enable_change_signal()
+RETURNS void
+AS 'MODULE_PATHNAME', 'callboard_enable_change_signal'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION callboard_enable_change_signal() IS
+'Turns the change signal on: a statement trigger on twilio_calls and hume_agents (as found through search_path) that NOTIFYs callboard_changes at commit';
+
+CREATE FUNCTION callboard_disable_change_signal()
+RETURNS void
+AS 'MODULE_PATHNAME', 'callboard_disable_change_signal'
+LANGUAGE C VOLATILE;
+
+COMMENT ON FUNCTION callboard_disable_change_signal() IS
+'Turns the change signal off: drops its triggers';
+
+CREATE FUNCTION callboard_change_signal_enabled()
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'callboard_change_signal_enabled'
+LANGUAGE C STABLE;
+
+COMMENT ON FUNCTION callboard_change_signal_enabled() IS
+'Whether both tables carry the change signal''s trigger';
+
+-- Turning the signal on or off is the tables' owners' business, not every
+-- role's: PUBLIC keeps only the question.
+REVOKE EXECUTE ON FUNCTION callboard_enable_change_signal() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION callboard_disable_change_signal() FROM PUBLIC;

@@ -7,7 +7,6 @@ different calls never see each other's."""
 import gzip
 import json
 import queue
-import threading
 import time
 
 import pytest
@@ -15,60 +14,10 @@ import requests
 
 import harness
 from conftest import bearer, expected_document, make_token
+from sse_client import EventStream
 
 RPC = "/rpc/scheduled_outbound_calls"
 LEGACY = "/api/hume-twilio/dashboard/outbound/scheduled/"
-
-
-class EventStream:
-    """An open text/event-stream response, read on a thread into a queue of
-    (event, id, data) tuples; None when the stream ends."""
-
-    def __init__(self, url, headers, params=None):
-        self.response = requests.get(url, params=params, stream=True, timeout=30,
-                                     headers=dict(headers, Accept="text/event-stream"))
-        self.events = queue.Queue()
-        self.complete = None
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        event, event_id, data = "message", None, []
-        try:
-            for line in self.response.iter_lines(decode_unicode=False):
-                if line == b"":
-                    if data:
-                        self.events.put((event, event_id, b"\n".join(data)))
-                    event, event_id, data = "message", None, []
-                elif line.startswith(b":"):
-                    continue
-                else:
-                    field, _, value = line.partition(b":")
-                    value = value[1:] if value.startswith(b" ") else value
-                    if field == b"event":
-                        event = value.decode()
-                    elif field == b"id":
-                        event_id = value.decode()
-                    elif field == b"data":
-                        data.append(value)
-            self.complete = True
-        except Exception:  # cut short, or closed by close() while reading
-            self.complete = False
-        self.events.put(None)
-
-    def next(self, timeout=5):
-        return self.events.get(timeout=timeout)
-
-    def quiet_for(self, seconds):
-        """True if no event arrives within `seconds`."""
-        try:
-            item = self.events.get(timeout=seconds)
-        except queue.Empty:
-            return True
-        self.events.put(item)
-        return False
-
-    def close(self):
-        self.response.close()
 
 
 @pytest.fixture(scope="module")

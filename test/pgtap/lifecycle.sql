@@ -1,6 +1,6 @@
 -- Installing into a dedicated schema, moving, dropping: what a DBA does.
 BEGIN;
-SELECT plan(16);
+SELECT plan(20);
 
 INSERT INTO twilio_calls (id, call_sid, from_number, to_number, direction, status, duration,
                           created_at, updated_at)
@@ -38,8 +38,18 @@ SELECT is((SELECT string_agg(c, '') FROM (SELECT dashboard.scheduled_outbound_ca
           dashboard.scheduled_outbound_calls()::text, 'and the stream, in the same backend');
 SELECT hasnt_function('api', 'scheduled_outbound_calls', ARRAY['text'], 'nothing is left in api');
 
+-- The change signal on: its triggers go with the extension, no CASCADE needed.
+SELECT lives_ok('SELECT dashboard.callboard_enable_change_signal()', 'the change signal turns on');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal'), 2::bigint,
+          'the change signal puts a trigger on each table');
+UPDATE twilio_calls SET duration = duration WHERE call_sid = 'CA1';
+SELECT is((dashboard.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
+          'writes go on with the signal on');
+
 -- DROP EXTENSION leaves the app's tables and rows alone.
 DROP EXTENSION callboard;
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal'), 0::bigint,
+          'DROP EXTENSION removes the change signal''s triggers');
 SELECT hasnt_function('dashboard', 'scheduled_outbound_calls', ARRAY['text'], 'DROP EXTENSION removes the function');
 SELECT has_table('public', 'twilio_calls', 'twilio_calls is still there');
 SELECT has_table('public', 'hume_agents', 'hume_agents is still there');

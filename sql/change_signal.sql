@@ -1,0 +1,60 @@
+--
+-- The change signal: a statement trigger per table that NOTIFYs
+-- callboard_changes, turned on and off by a DBA, gone with the extension.
+-- (What listeners receive is tested in test/gateway/test_change_signal.py.)
+--
+
+SELECT callboard_change_signal_enabled();
+SELECT callboard_enable_change_signal();
+SELECT callboard_change_signal_enabled();
+
+-- One AFTER trigger per table, FOR EACH STATEMENT, on INSERT, UPDATE, DELETE
+-- and TRUNCATE (tgtype bits: statement 0, after 0, insert 4, delete 8,
+-- update 16, truncate 32 = 60), calling callboard's function.
+SELECT tgrelid::regclass AS "table", tgname, tgtype, tgfoid::regproc AS function, tgenabled
+FROM pg_trigger WHERE tgname = 'callboard_change_signal' ORDER BY 1;
+
+-- Each goes with the extension: an automatic dependency, recorded once.
+SELECT t.tgrelid::regclass AS "table", d.deptype, count(*)
+FROM pg_trigger t JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
+WHERE t.tgname = 'callboard_change_signal' AND d.refclassid = 'pg_extension'::regclass
+GROUP BY 1, 2 ORDER BY 1;
+
+-- Enabling again changes nothing (and records nothing twice).
+SELECT callboard_enable_change_signal();
+SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal';
+SELECT count(*) FROM pg_trigger t JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
+WHERE t.tgname = 'callboard_change_signal' AND d.refclassid = 'pg_extension'::regclass;
+
+-- The tables' columns are untouched; writes go on as before.
+SELECT count(*) AS columns FROM pg_attribute WHERE attrelid = 'twilio_calls'::regclass AND attnum > 0;
+BEGIN;
+UPDATE twilio_calls SET status = status WHERE false;
+DELETE FROM hume_agents WHERE false;
+ROLLBACK;
+
+-- The trigger function is for triggers only.
+SELECT callboard_notify_change();
+
+-- Only the tables' owners turn it on or off; anyone may ask.
+CREATE ROLE callboard_signal_reader;
+SET ROLE callboard_signal_reader;
+SELECT callboard_change_signal_enabled();
+SELECT callboard_disable_change_signal();
+RESET ROLE;
+
+-- The tables are found through search_path, as the JSON functions find them.
+CREATE SCHEMA signal_empty;
+SET search_path = signal_empty, pg_catalog;
+SELECT public.callboard_enable_change_signal();
+SELECT public.callboard_change_signal_enabled();
+RESET search_path;
+
+SELECT callboard_disable_change_signal();
+SELECT callboard_change_signal_enabled();
+SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal';
+-- Disabling when off is fine.
+SELECT callboard_disable_change_signal();
+
+DROP SCHEMA signal_empty;
+DROP ROLE callboard_signal_reader;
