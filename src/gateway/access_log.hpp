@@ -23,6 +23,14 @@ struct AccessRecord
 	bool		incomplete = false;	/* the response was cut short (the client sees it) */
 };
 
+/* Told of every exchange as it ends (the access log, the metrics). */
+class ExchangeLog
+{
+public:
+	virtual		~ExchangeLog() = default;
+	virtual void exchange(const AccessRecord &record) = 0;
+};
+
 class AccessLog
 {
 public:

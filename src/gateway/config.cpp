@@ -149,25 +149,75 @@ parse_config_text(const std::string &text, const std::map<std::string, std::stri
 namespace {
 
 /* One key of the configuration: its name and how its value sets the Config. */
+/* A string as the file writes it: quoted, with \\ and \" escaped. */
+std::string
+quoted(const std::string &value)
+{
+	std::string out = "\"";
+	for (char c : value)
+	{
+		if (c == '"' || c == '\\')
+			out += '\\';
+		out += c;
+	}
+	return out + "\"";
+}
+
+std::string
+joined(const std::vector<std::string> &items, const char *separator)
+{
+	std::string out;
+	for (std::size_t i = 0; i < items.size(); i++)
+		out += (i ? separator : "") + items[i];
+	return out;
+}
+
+/* A connection string without its password (URI or key=value form), to show. */
+std::string
+mask_password(const std::string &conninfo)
+{
+	std::string out = conninfo;
+	std::size_t scheme = out.find("://");
+	if (scheme != std::string::npos)
+	{
+		std::size_t at = out.find('@', scheme + 3);
+		std::size_t colon = out.find(':', scheme + 3);
+		if (at != std::string::npos && colon != std::string::npos && colon < at)
+			out.replace(colon + 1, at - colon - 1, "***");
+		return out;
+	}
+	for (std::size_t pos = out.find("password="); pos != std::string::npos; pos = out.find("password=", pos + 1))
+	{
+		std::size_t end = out.find(' ', pos);
+		out.replace(pos + 9, (end == std::string::npos ? out.size() : end) - pos - 9, "***");
+	}
+	return out;
+}
+
+/* One key of the configuration: its name, how its value sets the Config, how it is shown. */
 struct Setting
 {
 	const char *key;
 	std::function<void(Config &, const std::string &)> set;
+	std::function<std::string(const Config &)> show;
 };
 
 Setting integer(const char *key, int Config::*field, int min, int max)
 {
-	return {key, [=](Config &c, const std::string &v) { c.*field = to_int(key, v, min, max); }};
+	return {key, [=](Config &c, const std::string &v) { c.*field = to_int(key, v, min, max); },
+			[=](const Config &c) { return std::to_string(c.*field); }};
 }
 
 Setting size(const char *key, std::size_t Config::*field, int min, int max)
 {
-	return {key, [=](Config &c, const std::string &v) { c.*field = static_cast<std::size_t>(to_int(key, v, min, max)); }};
+	return {key, [=](Config &c, const std::string &v) { c.*field = static_cast<std::size_t>(to_int(key, v, min, max)); },
+			[=](const Config &c) { return std::to_string(c.*field); }};
 }
 
 Setting text(const char *key, std::string Config::*field)
 {
-	return {key, [=](Config &c, const std::string &v) { c.*field = v; }};
+	return {key, [=](Config &c, const std::string &v) { c.*field = v; },
+			[=](const Config &c) { return quoted(c.*field); }};
 }
 
 /* An empty value leaves the setting unset, as PostgREST reads it. */
@@ -176,18 +226,19 @@ Setting optional_text(const char *key, std::optional<std::string> Config::*field
 	return {key, [=](Config &c, const std::string &v) {
 		if (!v.empty())
 			c.*field = v;
-	}};
+	}, [=](const Config &c) { return quoted((c.*field).value_or("")); }};
 }
 
 const std::vector<Setting> &
 settings()
 {
 	static const std::vector<Setting> all = {
-		text("db-uri", &Config::db_uri),
+		{"db-uri", [](Config &c, const std::string &v) { c.db_uri = v; },
+		 [](const Config &c) { return quoted(mask_password(c.db_uri)); }},
 		{"db-schemas", [](Config &c, const std::string &v) {
 			if (!v.empty())
 				c.db_schemas = split_list(v);
-		}},
+		}, [](const Config &c) { return quoted(joined(c.db_schemas, ", ")); }},
 		text("db-extra-search-path", &Config::db_extra_search_path),
 		optional_text("db-anon-role", &Config::db_anon_role),
 		integer("db-pool", &Config::db_pool, 1, 1000),
@@ -196,18 +247,23 @@ settings()
 		{"jwt-role-claim-key", [](Config &, const std::string &v) {
 			if (v != ".role")
 				throw ConfigError("jwt-role-claim-key: only \".role\" is supported");
-		}},
+		}, [](const Config &) { return quoted(".role"); }},
 		text("server-host", &Config::server_host),
 		integer("server-port", &Config::server_port, 0, 65535),
+		{"admin-server-port", [](Config &c, const std::string &v) {
+			if (!v.empty())
+				c.admin_server_port = to_int("admin-server-port", v, 0, 65535);
+		}, [](const Config &c) { return c.admin_server_port ? std::to_string(*c.admin_server_port) : quoted(""); }},
+		text("admin-server-host", &Config::admin_server_host),
 		{"server-cors-allowed-origins", [](Config &c, const std::string &v) {
 			if (!v.empty())
 				c.server_cors_allowed_origins = split_list(v);
-		}},
+		}, [](const Config &c) { return quoted(joined(c.server_cors_allowed_origins.value_or(std::vector<std::string>()), ", ")); }},
 		{"log-level", [](Config &c, const std::string &v) {
 			if (v != "crit" && v != "error" && v != "warn" && v != "info" && v != "debug")
 				throw ConfigError("log-level must be crit, error, warn, info or debug, not \"" + v + "\"");
 			c.log_level = v;
-		}},
+		}, [](const Config &c) { return quoted(c.log_level); }},
 		optional_text("callboard-token-role", &Config::callboard_token_role),
 		optional_text("callboard-login-role", &Config::callboard_login_role),
 		integer("callboard-access-token-lifetime", &Config::callboard_access_token_lifetime, 1, 86400 * 30),
@@ -229,13 +285,14 @@ settings()
 			if (digits == 0 || (unit != "" && unit != "ms" && unit != "s" && unit != "min" && unit != "h"))
 				throw ConfigError("callboard-statement-timeout must be a number of ms, s, min or h, not \"" + v + "\"");
 			c.callboard_statement_timeout = v;
-		}},
+		}, [](const Config &c) { return quoted(c.callboard_statement_timeout); }},
 		size("callboard-cache-bytes", &Config::callboard_cache_bytes, 0, 2047 * 1024 * 1024),
 		size("callboard-cache-max-entry-bytes", &Config::callboard_cache_max_entry_bytes, 1024, 1024 * 1024 * 1024),
 		integer("callboard-live-interval-ms", &Config::callboard_live_interval_ms, 0, 60000),
 		integer("callboard-live-poll-interval", &Config::callboard_live_poll_interval, 1, 3600),
 		integer("callboard-live-keepalive", &Config::callboard_live_keepalive, 1, 3600),
-		{"callboard-web", [](Config &c, const std::string &v) { c.callboard_web = to_bool("callboard-web", v); }},
+		{"callboard-web", [](Config &c, const std::string &v) { c.callboard_web = to_bool("callboard-web", v); },
+		 [](const Config &c) { return std::string(c.callboard_web ? "true" : "false"); }},
 		optional_text("callboard-web-root", &Config::callboard_web_root),
 		{"callboard-cohort-headers", [](Config &c, const std::string &v) {
 			/* Names as request.headers spells them: lower case. */
@@ -245,11 +302,16 @@ settings()
 					ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 				c.callboard_cohort_headers.push_back(name);
 			}
-		}},
+		}, [](const Config &c) { return quoted(joined(c.callboard_cohort_headers, ", ")); }},
 		{"callboard-db-uris", [](Config &c, const std::string &v) {
 			std::stringstream words(v);
 			for (std::string uri; words >> uri;)
 				c.db_uris.push_back(uri);
+		}, [](const Config &c) {
+			std::vector<std::string> masked;
+			for (const std::string &uri : c.db_uris)
+				masked.push_back(mask_password(uri));
+			return quoted(joined(masked, " "));
 		}},
 	};
 	return all;
@@ -304,6 +366,17 @@ make_config(const std::map<std::string, std::string> &file_values,
 	if (c.db_schemas.empty())
 		throw ConfigError("db-schemas must name at least one schema");
 	return c;
+}
+
+std::string
+dump_config(const Config &config)
+{
+	std::string out;
+	for (const Setting &setting : settings())
+		out += std::string(setting.key) + " = " + setting.show(config) + "\n";
+	out += std::string("jwt-secret = ") + quoted(config.jwt_secret.empty() ? "" : "***") + "\n";
+	out += "jwt-secret-is-base64 = false\n";
+	return out;
 }
 
 Config

@@ -38,6 +38,9 @@ struct Config
 	/* Unset: any origin may call (PostgREST's default). */
 	std::optional<std::vector<std::string>> server_cors_allowed_origins;
 	std::string log_level = "error";
+	/* PostgREST's admin server: /live, /ready, /metrics, /config.  Unset: none. */
+	std::optional<int> admin_server_port;
+	std::string admin_server_host = "127.0.0.1";	/* loopback unless told otherwise */
 
 	/* Role for valid tokens that carry no role claim: Django/SimpleJWT's. */
 	std::optional<std::string> callboard_token_role;
@@ -89,6 +92,13 @@ std::map<std::string, std::string> parse_config_text(const std::string &text,
  */
 Config		make_config(const std::map<std::string, std::string> &file_values,
 						const std::map<std::string, std::string> &env);
+
+/*
+ * The effective configuration in the file's format, every key, secrets
+ * masked (jwt-secret, passwords in connection strings): --dump-config and
+ * the admin listener's /config.
+ */
+std::string dump_config(const Config &config);
 
 /* Reads `path` (may be empty: environment only) and the process environment. */
 Config		load_config(const std::string &path);

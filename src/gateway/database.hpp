@@ -46,7 +46,7 @@ public:
 	awaitable<void> load_role_settings();
 
 	net::thread_pool::executor_type blocking() const { return blocking_; }
-	std::vector<PoolStats> stats() const { return pools_.stats(); }
+	std::vector<std::pair<std::string, PoolStats>> stats() const { return pools_.stats(); }
 	int			retry_after() const { return pools_.retry_after(); }
 
 	/* At shutdown, once no request runs. */

@@ -121,6 +121,29 @@ DbPool::stats() const
 	return s;
 }
 
+std::string
+DbPool::label() const
+{
+	std::string host = "localhost", port = "5432", dbname = "";
+	if (PQconninfoOption *options = PQconninfoParse(uri_.c_str(), nullptr))
+	{
+		for (PQconninfoOption *o = options; o->keyword != nullptr; o++)
+		{
+			std::string key = o->keyword;
+			if (o->val == nullptr || o->val[0] == '\0')
+				continue;
+			if (key == "host" || key == "hostaddr")
+				host = o->val;
+			else if (key == "port")
+				port = o->val;
+			else if (key == "dbname")
+				dbname = o->val;
+		}
+		PQconninfoFree(options);
+	}
+	return host + ":" + port + "/" + dbname;
+}
+
 ApiError
 DbPool::down_error() const
 {
@@ -310,12 +333,14 @@ DbPools::retry_after() const
 	return seconds;
 }
 
-std::vector<PoolStats>
+std::vector<std::pair<std::string, PoolStats>>
 DbPools::stats() const
 {
-	std::vector<PoolStats> all;
+	std::vector<std::pair<std::string, PoolStats>> all;
 	for (const auto &pool : pools_)
-		all.push_back(pool->stats());
+		all.emplace_back(pool->label(), pool->stats());
+	if (own_primary_)
+		all.emplace_back(own_primary_->label(), own_primary_->stats());
 	return all;
 }
 

@@ -92,6 +92,9 @@ public:
 
 	PoolStats	stats() const;
 
+	/* host:port/dbname from the URI, without the password: for metrics. */
+	std::string label() const;
+
 	/* Closes the idle connections (at shutdown); connections on loan close when returned. */
 	void		close_idle();
 
@@ -135,7 +138,8 @@ public:
 	/* `primary`: from the primary's pool only. */
 	awaitable<std::variant<Lease, ApiError>> acquire(bool fresh, bool primary);
 	int			retry_after() const;
-	std::vector<PoolStats> stats() const;
+	/* Each database's pool, by label. */
+	std::vector<std::pair<std::string, PoolStats>> stats() const;
 	void		close_idle();
 
 private:

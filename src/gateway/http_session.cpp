@@ -65,7 +65,7 @@ http_limits(const Config &config)
 class Session : public Responder, public std::enable_shared_from_this<Session>
 {
 public:
-	Session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App &app, const AccessLog &log)
+	Session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App &app, ExchangeLog &log)
 		: stream_(std::move(socket)), set_(set), limits_(limits), app_(app), log_(log),
 		  idle_timer_(stream_.get_executor())
 	{
@@ -129,7 +129,7 @@ private:
 	SessionSet &set_;
 	const HttpLimits &limits_;
 	App		   &app_;
-	const AccessLog &log_;
+	ExchangeLog &log_;
 	std::string remote_;
 
 	/* Between requests. */
@@ -598,11 +598,11 @@ void
 Session::log_exchange()
 {
 	auto		elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
-	log_.write(AccessRecord{remote_, method_, path_, status_, bytes_, elapsed, role_, incomplete_});
+	log_.exchange(AccessRecord{remote_, method_, path_, status_, bytes_, elapsed, role_, incomplete_});
 }
 
 void
-start_session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App &app, const AccessLog &log)
+start_session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App &app, ExchangeLog &log)
 {
 	Executor	loop = socket.get_executor();
 	auto		session = std::make_shared<Session>(std::move(socket), set, limits, app, log);

@@ -83,7 +83,7 @@ private:
 
 /* Serves `socket` until it closes; the session registers in `set`. */
 void		start_session(net::ip::tcp::socket socket, SessionSet &set, const HttpLimits &limits,
-						  App &app, const AccessLog &log);
+						  App &app, ExchangeLog &log);
 
 }								/* namespace gateway */
 

@@ -17,14 +17,17 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "access_log.hpp"
+#include "admin.hpp"
 #include "change_feed.hpp"
 #include "cohorts.hpp"
 #include "config.hpp"
 #include "cors.hpp"
 #include "dispatch.hpp"
 #include "handlers.hpp"
+#include "metrics.hpp"
 #include "sd_notify.hpp"
 #include "sql_names.hpp"
 #include "web_files.hpp"
@@ -82,30 +85,44 @@ load_web_files(const Config &config)
 int
 main(int argc, char **argv)
 {
-	std::string arg = argc == 2 ? argv[1] : "";
-	if (arg == "--version")
+	std::vector<std::string> args(argv + 1, argv + argc);
+	bool		dump = !args.empty() && args[0] == "--dump-config";
+	if (dump)
+		args.erase(args.begin());
+	if (args.size() == 1 && args[0] == "--version")
 	{
 		std::printf("callboard-gateway %s\n", CALLBOARD_VERSION);
 		return 0;
 	}
-	if (argc > 2 || arg == "--help" || arg == "-h")
+	bool		help = args.size() == 1 && (args[0] == "--help" || args[0] == "-h");
+	if (help || args.size() > 1 || (!args.empty() && args[0].rfind("--", 0) == 0))
 	{
-		std::fprintf(argc > 2 ? stderr : stdout,
-					 "usage: %s [/path/to/postgrest.conf]\n"
-					 "Settings come from the file and from PGRST_* environment variables.\n"
-					 "  --version   print the version\n", argv[0]);
-		return argc > 2 ? 2 : 0;
+		std::fprintf(help ? stdout : stderr,
+					 "usage: %s [--dump-config] [/path/to/postgrest.conf]\n"
+					 "Serves callboard's dashboard API over HTTP, configured as PostgREST is:\n"
+					 "settings come from the file and from PGRST_* environment variables.\n"
+					 "  --dump-config  print the effective configuration (secrets masked) and exit\n"
+					 "  --version      print the version and exit\n"
+					 "  --help         print this and exit\n"
+					 "Signals: SIGTERM/SIGINT stop gracefully; SIGUSR2 rereads the configuration.\n", argv[0]);
+		return help ? 0 : 2;
 	}
+	std::string path = args.empty() ? "" : args[0];
 
 	Config		config;
 	try
 	{
-		config = load_config(arg);
+		config = load_config(path);
 	}
 	catch (const ConfigError &e)
 	{
 		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
 		return 1;
+	}
+	if (dump)
+	{
+		std::fputs(dump_config(config).c_str(), stdout);
+		return 0;
 	}
 	raise_open_file_limit();
 
@@ -122,8 +139,8 @@ main(int argc, char **argv)
 	Database	db(config, blocking.get_executor());
 	ChangeFeed	feed;
 	CorsPolicy	cors(config.server_cors_allowed_origins);
-	AccessLog	log(config.log_level);
-	Server		server(config, log);
+	Telemetry	telemetry(config.log_level);
+	Server		server(config, telemetry);
 	Cohorts		cohorts(config, db, feed, server.first_loop());
 	Handlers	handlers(config, db, cohorts);
 	WebFiles	web;
@@ -137,6 +154,15 @@ main(int argc, char **argv)
 		return 1;
 	}
 	Dispatch	dispatch(handlers, cors, web);
+	Admin		admin(handlers, telemetry.metrics, [&] {
+		MetricsSources s;
+		s.open_connections = server.open_connections();
+		s.pools = db.stats();
+		s.feed_pushing = feed.pushing();
+		s.feed_sequence = feed.sequence();
+		s.cohorts = cohorts.stats();
+		return s;
+	}, [&] { return dump_config(config); });
 	feed.on_change = [&cohorts] { cohorts.changed(); };
 	feed.on_reload_schema = [&db, &server] {
 		net::co_spawn(server.first_loop(), db.load_role_settings(), net::detached);
@@ -145,15 +171,20 @@ main(int argc, char **argv)
 	int			port;
 	try
 	{
-		port = server.listen(dispatch);
+		port = server.listen(dispatch, config.server_host, config.server_port);
+		log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
+		if (config.admin_server_port)
+		{
+			int			admin_port = server.listen(admin, config.admin_server_host, *config.admin_server_port);
+			log_event("admin listening on " + listen_address(config.admin_server_host) + ":" +
+					  std::to_string(admin_port));
+		}
 	}
 	catch (const std::exception &e)
 	{
-		std::fprintf(stderr, "callboard-gateway: cannot listen on %s:%d: %s\n",
-					 config.server_host.c_str(), config.server_port, e.what());
+		std::fprintf(stderr, "callboard-gateway: cannot listen: %s\n", e.what());
 		return 1;
 	}
-	log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
 	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
 
 	/* The change feed and the cohorts' polling run on the first loop. */

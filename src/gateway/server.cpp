@@ -30,7 +30,7 @@ listen_address(const std::string &server_host)
 	return server_host;
 }
 
-Server::Server(const Config &config, const AccessLog &log)
+Server::Server(const Config &config, ExchangeLog &log)
 	: config_(config), log_(log), limits_(http_limits(config))
 {
 	int			n = config.callboard_server_threads;
@@ -58,18 +58,18 @@ Server::first_loop()
 }
 
 int
-Server::listen(App &app)
+Server::listen(App &app, const std::string &host, int port)
 {
-	app_ = &app;
-	tcp::endpoint endpoint(net::ip::make_address(listen_address(config_.server_host)),
-						   static_cast<unsigned short>(config_.server_port));
-	acceptor_ = std::make_unique<tcp::acceptor>(loops_[0]->io);
-	acceptor_->open(endpoint.protocol());
-	acceptor_->set_option(net::socket_base::reuse_address(true));
-	acceptor_->bind(endpoint);
-	acceptor_->listen(net::socket_base::max_listen_connections);
-	net::co_spawn(loops_[0]->io, accept_loop(), net::detached);
-	return acceptor_->local_endpoint().port();
+	tcp::endpoint endpoint(net::ip::make_address(listen_address(host)), static_cast<unsigned short>(port));
+	auto		acceptor = std::make_unique<tcp::acceptor>(loops_[0]->io);
+	acceptor->open(endpoint.protocol());
+	acceptor->set_option(net::socket_base::reuse_address(true));
+	acceptor->bind(endpoint);
+	acceptor->listen(net::socket_base::max_listen_connections);
+	int			bound = acceptor->local_endpoint().port();
+	net::co_spawn(loops_[0]->io, accept_loop(*acceptor, app), net::detached);
+	acceptors_.push_back(std::move(acceptor));
+	return bound;
 }
 
 /* Past the connection limit: a short 503, without reading the request, and close. */
@@ -86,15 +86,15 @@ refuse_overload(tcp::socket &socket)
 }
 
 awaitable<void>
-Server::accept_loop()
+Server::accept_loop(tcp::acceptor &acceptor, App &app)
 {
 	for (std::size_t next = 0;; next++)
 	{
 		Loop	   &loop = *loops_[next % loops_.size()];
 		boost::system::error_code ec;
 		tcp::socket socket(loop.io);
-		co_await acceptor_->async_accept(socket, net::redirect_error(use_awaitable, ec));
-		if (!acceptor_->is_open())
+		co_await acceptor.async_accept(socket, net::redirect_error(use_awaitable, ec));
+		if (!acceptor.is_open())
 			co_return;
 		if (ec)
 		{
@@ -109,8 +109,8 @@ Server::accept_loop()
 			continue;
 		}
 		open_connections_++;
-		net::post(loop.io, [this, &loop, s = std::move(socket)]() mutable {
-			start_session(std::move(s), loop.sessions, limits_, *app_, log_);
+		net::post(loop.io, [this, &loop, &app, s = std::move(socket)]() mutable {
+			start_session(std::move(s), loop.sessions, limits_, app, log_);
 		});
 	}
 }
@@ -132,7 +132,8 @@ Server::stop()
 {
 	net::post(loops_[0]->io, [this] {
 		boost::system::error_code ec;
-		acceptor_->close(ec);
+		for (auto &acceptor : acceptors_)
+			acceptor->close(ec);
 	});
 	auto		grace = std::chrono::seconds(config_.callboard_shutdown_grace);
 	for (auto &loop : loops_)

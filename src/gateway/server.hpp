@@ -3,8 +3,8 @@
  *		The event loops, the listening socket, and the graceful stop.
  *
  * One loop per core (callboard-server-threads, default: the number of
- * cores), each an io_context run by one thread.  One acceptor hands new
- * connections to the loops in turn; a connection then lives on its loop
+ * cores), each an io_context run by one thread.  Each listening socket (the
+ * API's, the admin's) hands new connections to the loops in turn; a connection then lives on its loop
  * (http_session.hpp).  Past callboard-max-connections, a new connection gets
  * a 503 and is closed at once.
  *
@@ -32,11 +32,11 @@ namespace gateway {
 class Server
 {
 public:
-	Server(const Config &config, const AccessLog &log);
+	Server(const Config &config, ExchangeLog &log);
 	~Server();
 
-	/* Listens on the configured host and port for `app`; returns the port (for server-port = 0). Throws. */
-	int			listen(App &app);
+	/* Serves `app` on host:port (0: any free port); returns the port.  Throws. */
+	int			listen(App &app, const std::string &host, int port);
 
 	/* Runs every loop; returns once stop() has finished. */
 	void		run();
@@ -52,14 +52,14 @@ public:
 private:
 	struct Loop;
 
-	awaitable<void> accept_loop();
+	awaitable<void> accept_loop(net::ip::tcp::acceptor &acceptor, App &app);
 
 	const Config &config_;
-	App		   *app_ = nullptr;
-	const AccessLog &log_;
+
+	ExchangeLog &log_;
 	const HttpLimits limits_;
 	std::vector<std::unique_ptr<Loop>> loops_;
-	std::unique_ptr<net::ip::tcp::acceptor> acceptor_;
+	std::vector<std::unique_ptr<net::ip::tcp::acceptor>> acceptors_;
 	std::atomic<int> open_connections_{0};
 };
 
