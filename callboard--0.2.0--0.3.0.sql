@@ -55,7 +55,7 @@ COMMENT ON FUNCTION callboard_disable_change_signal() IS
 CREATE FUNCTION callboard_change_signal_enabled()
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'callboard_change_signal_enabled'
-LANGUAGE C STABLE;
+LANGUAGE C STABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION callboard_change_signal_enabled() IS
 'Whether both tables carry the change signal''s trigger';

@@ -42,6 +42,13 @@ SET ROLE callboard_signal_reader;
 SELECT callboard_change_signal_enabled();
 SELECT callboard_disable_change_signal();
 RESET ROLE;
+-- Allowed to call it, still not the tables' owner: PostgreSQL's own check.
+GRANT EXECUTE ON FUNCTION callboard_disable_change_signal() TO callboard_signal_reader;
+SET ROLE callboard_signal_reader;
+SELECT callboard_disable_change_signal();
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION callboard_disable_change_signal() FROM callboard_signal_reader;
+SELECT callboard_change_signal_enabled();
 
 -- The tables are found through search_path, as the JSON functions find them.
 CREATE SCHEMA signal_empty;

@@ -27,19 +27,31 @@ constexpr std::chrono::seconds kBuildWait{300};
  * document cannot be kept: the query stops, unless a client asked for this
  * build, which then gets the document streamed from here on (the bytes kept
  * so far, then each row as it comes), without a second query.
+ *
+ * If the client that asked hangs up, the query stops when nobody else waits
+ * for it or watches the audience (`alone`); else it goes on for them.
  */
 class BuildSink : public RowSink
 {
 public:
-	BuildSink(std::size_t limit, Responder *out, std::string role, std::function<void(std::function<void()>)> on_attach)
-		: limit_(limit), out_(out), role_(std::move(role)), on_attach_(std::move(on_attach)) {}
+	BuildSink(std::size_t limit, Responder *out, std::string role,
+			  std::function<void(std::function<void()>)> on_attach, std::function<bool()> alone)
+		: limit_(limit), out_(out), role_(std::move(role)), on_attach_(std::move(on_attach)),
+		  alone_(std::move(alone)) {}
 
 	void		attach(std::function<void()> interrupt) override
 	{
 		interrupt_ = interrupt;
 		on_attach_(interrupt);
-		if (streaming_ && !interrupt)
+		if (out_ == nullptr)
+			return;
+		if (!interrupt)
 			out_->disarm_hangup();
+		else
+			out_->arm_hangup([alone = alone_, interrupt] {
+				if (alone())
+					interrupt();
+			});
 	}
 
 	awaitable<bool> row(PgResult &row) override
@@ -87,6 +99,7 @@ private:
 	Responder  *out_;
 	std::string role_;
 	std::function<void(std::function<void()>)> on_attach_;
+	std::function<bool()> alone_;
 	std::function<void()> interrupt_;
 	std::string body_;
 	bool		too_large_ = false;
@@ -331,7 +344,11 @@ Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
 		else
 			running_.erase(id);
 	};
-	BuildSink	collect(config_.callboard_cache_max_entry_bytes, out, a.role, on_attach);
+	auto		alone = [this, c] {
+		std::lock_guard<std::mutex> lock(mutex_);
+		return c->waiting.empty() && c->watchers.empty();
+	};
+	BuildSink	collect(config_.callboard_cache_max_entry_bytes, out, a.role, on_attach, alone);
 
 	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);
 

@@ -1,6 +1,7 @@
 """A Server-Sent Events client for the tests: an open text/event-stream
 response read on a thread into a queue of events."""
 import queue
+import socket
 import threading
 
 import requests
@@ -54,4 +55,10 @@ class EventStream:
         return False
 
     def close(self):
+        # Shut the socket first: the reading thread may be blocked in recv(), and
+        # response.close() would wait for it (until the next keep-alive comment).
+        try:
+            self.response.raw._fp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+        except (AttributeError, OSError):
+            pass
         self.response.close()

@@ -162,7 +162,7 @@ def test_a_lost_listen_connection_falls_back_to_polling_and_misses_nothing(upstr
         cur = signal_db.cursor()
         # Kill the gateway's LISTEN connection, and change things while it is gone.
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = 'signal' AND query LIKE '%pg_trigger%'")
+                    " WHERE datname = 'signal' AND query LIKE '%pg_trigger%' AND pid <> pg_backend_pid()")
         assert cur.fetchone()[0] is True
         cur.execute("UPDATE twilio_calls SET duration = duration + 9 WHERE id = %s", (some_call(signal_db),))
         assert stream.next(timeout=5)[0] == "message"
