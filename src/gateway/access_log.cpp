@@ -38,9 +38,10 @@ void write_line(const nlohmann::ordered_json &line)
 
 }								/* namespace */
 
-AccessLog::AccessLog(const std::string &level)
-	: min_status_(level == "crit" ? 1000 : level == "error" ? 500 : level == "warn" ? 400 : 0)
+void
+AccessLog::set_level(const std::string &level)
 {
+	min_status_ = level == "crit" ? 1000 : level == "error" ? 500 : level == "warn" ? 400 : 0;
 }
 
 void

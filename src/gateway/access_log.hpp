@@ -7,6 +7,7 @@
 #ifndef CALLBOARD_GATEWAY_ACCESS_LOG_HPP
 #define CALLBOARD_GATEWAY_ACCESS_LOG_HPP
 
+#include <atomic>
 #include <string>
 
 namespace gateway {
@@ -34,11 +35,13 @@ public:
 class AccessLog
 {
 public:
-	explicit AccessLog(const std::string &level);
+	explicit AccessLog(const std::string &level) { set_level(level); }
 	void		write(const AccessRecord &record) const;
+	/* On a configuration reload. */
+	void		set_level(const std::string &level);
 
 private:
-	int			min_status_;	/* log responses with at least this status */
+	std::atomic<int> min_status_;	/* log responses with at least this status */
 };
 
 /* A line for events that are not requests: start, stop, configuration. */

@@ -226,9 +226,10 @@ struct Cohorts::Cohort
 	}
 };
 
-Cohorts::Cohorts(const Config &config, Database &db, ChangeFeed &feed, Executor refresh_loop)
-	: config_(config), db_(db), feed_(feed), refresh_loop_(refresh_loop),
-	  quoted_schema_(quote_ident(config.db_schemas.front())), search_path_(search_path_for(config))
+Cohorts::Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop)
+	: settings_(settings), db_(db), feed_(feed), refresh_loop_(refresh_loop),
+	  quoted_schema_(quote_ident(settings.current()->db_schemas.front())),
+	  search_path_(search_path_for(*settings.current()))
 {
 }
 
@@ -348,7 +349,7 @@ Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
 		std::lock_guard<std::mutex> lock(mutex_);
 		return c->waiting.empty() && c->watchers.empty();
 	};
-	BuildSink	collect(config_.callboard_cache_max_entry_bytes, out, a.role, on_attach, alone);
+	BuildSink	collect(settings_.current()->callboard_cache_max_entry_bytes, out, a.role, on_attach, alone);
 
 	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);
 
@@ -415,7 +416,7 @@ void
 Cohorts::evict()
 {
 	/* Least recently used first; watched cohorts are not in the list. */
-	while ((bytes_ > config_.callboard_cache_bytes || recent_.size() > 10000) && !recent_.empty())
+	while ((bytes_ > settings_.current()->callboard_cache_bytes || recent_.size() > 10000) && !recent_.empty())
 	{
 		std::shared_ptr<Cohort> old = recent_.back();
 		if (old->builds_running > 0)
@@ -482,7 +483,7 @@ Cohorts::schedule(const std::shared_ptr<Cohort> &c)
 	}
 	c->refresh_due = true;
 	c->again = false;
-	auto		interval = std::chrono::milliseconds(config_.callboard_live_interval_ms);
+	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
 	auto		now = std::chrono::steady_clock::now();
 	auto		delay = std::max<std::chrono::steady_clock::duration>(
 		std::chrono::steady_clock::duration::zero(), c->last_refresh + interval - now);
@@ -545,7 +546,7 @@ Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration 
 awaitable<void>
 Cohorts::poll()
 {
-	auto		interval = std::chrono::seconds(config_.callboard_live_poll_interval);
+	auto		interval = std::chrono::seconds(settings_.current()->callboard_live_poll_interval);
 	while (!stopping_)
 	{
 		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, interval);

@@ -56,6 +56,7 @@
 #include "jwt_auth.hpp"
 #include "request.hpp"
 #include "responder.hpp"
+#include "settings.hpp"
 
 namespace gateway {
 
@@ -141,7 +142,7 @@ class Cohorts
 {
 public:
 	/* Refreshes run on `refresh_loop`. */
-	Cohorts(const Config &config, Database &db, ChangeFeed &feed, Executor refresh_loop);
+	Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop);
 	~Cohorts();
 
 	/*
@@ -181,7 +182,7 @@ private:
 	awaitable<void> refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay);
 	void		evict();
 
-	const Config &config_;
+	const Settings &settings_;
 	Database   &db_;
 	ChangeFeed &feed_;
 	Executor	refresh_loop_;

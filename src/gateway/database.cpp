@@ -8,11 +8,12 @@
 
 namespace gateway {
 
-Database::Database(const Config &config, net::thread_pool::executor_type blocking)
+Database::Database(const Settings &settings, net::thread_pool::executor_type blocking)
 	: blocking_(blocking),
-	  pools_(config.db_uris, config.db_uri, config.db_pool, std::chrono::seconds(config.db_pool_acquisition_timeout)),
-	  base_settings_{{"statement_timeout", config.callboard_statement_timeout}},
-	  search_path_(search_path_for(config))
+	  pools_(settings.current()->db_uris, settings.current()->db_uri, settings.current()->db_pool,
+			 std::chrono::seconds(settings.current()->db_pool_acquisition_timeout)),
+	  settings_(settings),
+	  search_path_(search_path_for(*settings.current()))
 {
 }
 
@@ -38,7 +39,8 @@ Database::run(const RequestSettings &settings, const std::string &sql, const Par
 		}
 		Lease		lease = std::get<Lease>(std::move(acquired));
 		RequestSettings with_role = settings;
-		with_role.more = roles_.for_role(settings.role, base_settings_);
+		std::vector<Setting> base = {{"statement_timeout", settings_.current()->callboard_statement_timeout}};
+		with_role.more = roles_.for_role(settings.role, base);
 		auto		interrupt = [&lease] { lease.link().interrupt(); };
 		if (out != nullptr)
 			out->arm_hangup(interrupt);

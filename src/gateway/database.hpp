@@ -20,6 +20,7 @@
 #include "db_request.hpp"
 #include "responder.hpp"
 #include "role_settings.hpp"
+#include "settings.hpp"
 
 namespace gateway {
 
@@ -29,7 +30,7 @@ class Database
 {
 public:
 	/* `blocking` runs cancel requests, which block. */
-	Database(const Config &config, net::thread_pool::executor_type blocking);
+	Database(const Settings &settings, net::thread_pool::executor_type blocking);
 
 	/*
 	 * Runs the transaction, retrying once, on a new connection, when a
@@ -55,8 +56,8 @@ public:
 private:
 	net::thread_pool::executor_type blocking_;
 	DbPools		pools_;
+	const Settings &settings_;
 	RoleSettings roles_;
-	const std::vector<Setting> base_settings_;	/* statement_timeout */
 	const std::string search_path_;
 };
 

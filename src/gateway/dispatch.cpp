@@ -51,8 +51,9 @@ Dispatch::serve(const Request &request, Responder &out)
 {
 	if (request.origin)
 	{
+		CorsPolicy	cors(settings_.current()->server_cors_allowed_origins);
 		bool		preflight = request.method == "OPTIONS" && request.access_control_request_method;
-		if (!cors_.allows(*request.origin))
+		if (!cors.allows(*request.origin))
 		{
 			/* No CORS headers: the browser refuses the answer; a preflight is refused outright. */
 			if (preflight)
@@ -60,9 +61,9 @@ Dispatch::serve(const Request &request, Responder &out)
 		}
 		else if (preflight)
 			co_return (void) co_await out.send(plain_reply(
-				cors_.preflight_headers(*request.origin, request.access_control_request_headers)));
+				cors.preflight_headers(*request.origin, request.access_control_request_headers)));
 		else
-			out.add_headers(cors_.response_headers(*request.origin));
+			out.add_headers(cors.response_headers(*request.origin));
 	}
 
 	Route		route = find_route(request.path);

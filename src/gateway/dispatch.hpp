@@ -12,6 +12,7 @@
 #include "cors.hpp"
 #include "handlers.hpp"
 #include "http_session.hpp"
+#include "settings.hpp"
 #include "web_files.hpp"
 
 namespace gateway {
@@ -19,8 +20,8 @@ namespace gateway {
 class Dispatch : public App
 {
 public:
-	Dispatch(Handlers &handlers, const CorsPolicy &cors, const WebFiles &web)
-		: handlers_(handlers), cors_(cors), web_(web) {}
+	Dispatch(Handlers &handlers, const Settings &settings, const WebFiles &web)
+		: handlers_(handlers), settings_(settings), web_(web) {}
 
 	awaitable<void> serve(const Request &request, Responder &out) override;
 
@@ -28,7 +29,7 @@ private:
 	awaitable<void> page_file(const Request &request, const WebFile &file, Responder &out);
 
 	Handlers   &handlers_;
-	const CorsPolicy &cors_;
+	const Settings &settings_;
 	const WebFiles &web_;
 };
 

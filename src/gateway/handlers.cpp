@@ -187,6 +187,18 @@ private:
 	bool		begun_ = false;
 };
 
+/* How tokens are checked, from the configuration in force. */
+AuthSettings auth_settings(const Config &config)
+{
+	return AuthSettings{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role};
+}
+
+/* The role login and refresh read auth_user as; "none" is SET ROLE NONE: the connecting role itself. */
+std::string login_role(const Config &config)
+{
+	return config.callboard_login_role.value_or("none");
+}
+
 /* SimpleJWT's login answer: a refresh and an access token. */
 Reply tokens_reply(const Config &config, std::int64_t user_id, const std::string &role)
 {
@@ -257,16 +269,13 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-Handlers::Handlers(const Config &config, Database &db, Cohorts &cohorts)
-	: config_(config),
+Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts)
+	: settings_(settings),
 	  db_(db),
 	  cohorts_(cohorts),
-	  auth_{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role},
-	  schema_(config.db_schemas.front()),
+	  schema_(settings.current()->db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
-	  search_path_(search_path_for(config)),
-	  /* "none" is SET ROLE NONE: the connecting role itself. */
-	  login_role_(config.callboard_login_role.value_or("none"))
+	  search_path_(search_path_for(*settings.current()))
 {
 }
 
@@ -280,7 +289,8 @@ awaitable<void>
 Handlers::legacy(const Request &request, Responder &out)
 {
 	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
-	auto		auth = authenticate(request.authorization, auth_, now_seconds(), false);
+	std::shared_ptr<const Config> config = settings_.current();
+	auto		auth = authenticate(request.authorization, auth_settings(*config), now_seconds(), false);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
 	co_await call(request, legacy_function(), legacy_args(request.params), std::get<Auth>(auth), out);
@@ -289,7 +299,8 @@ Handlers::legacy(const Request &request, Responder &out)
 awaitable<void>
 Handlers::rpc(const Request &request, const std::string &name, Responder &out)
 {
-	auto		auth = authenticate(request.authorization, auth_, now_seconds(), true);
+	std::shared_ptr<const Config> config = settings_.current();
+	auto		auth = authenticate(request.authorization, auth_settings(*config), now_seconds(), true);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
 
@@ -315,13 +326,14 @@ Handlers::call(const Request &request, const RpcFunction &function,
 		reply.role = who.role;
 		co_return (void) co_await out.send(reply);
 	}
+	std::shared_ptr<const Config> config = settings_.current();
 	const Audience audience = make_audience(function, std::get<RpcArgs>(args), who, request,
-											config_.callboard_cohort_headers);
+											config->callboard_cohort_headers);
 	if (wants_event_stream(request.accept) && !request.head)
 	{
 		std::optional<std::int64_t> expires = token_expiry(who);
 		co_return co_await serve_live(request, out, cohorts_, audience, expires,
-									  std::chrono::seconds(config_.callboard_live_keepalive));
+									  std::chrono::seconds(config->callboard_live_keepalive));
 	}
 	co_await document(request, audience, out);
 }
@@ -376,8 +388,10 @@ Handlers::login(const Request &request, Responder &out)
 		co_return (void) co_await out.send(*reply);
 	const std::string email = std::get<nlohmann::json>(fields)["email"];
 	const std::string password = std::get<nlohmann::json>(fields)["password"];
+	std::shared_ptr<const Config> config = settings_.current();
+	const std::string role = login_role(*config);
 
-	DbOutcome	outcome = co_await db_.run(settings_for(request, login_role_, "{}"), kLoginSql, one_param(email),
+	DbOutcome	outcome = co_await db_.run(settings_for(request, role, "{}"), kLoginSql, one_param(email),
 									   false, nullptr, &out);
 	if (outcome.error)
 		co_return (void) co_await out.send(error_reply(*outcome.error));
@@ -401,7 +415,7 @@ Handlers::login(const Request &request, Responder &out)
 	if (!user_id)
 		co_return (void) co_await out.send(no_active_account());
 
-	co_await out.send(tokens_reply(config_, *user_id, login_role_));
+	co_await out.send(tokens_reply(*config, *user_id, role));
 }
 
 awaitable<void>
@@ -412,7 +426,10 @@ Handlers::refresh(const Request &request, Responder &out)
 	if (auto *reply = std::get_if<Reply>(&fields))
 		co_return (void) co_await out.send(*reply);
 
-	auto		verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_, now_seconds());
+	std::shared_ptr<const Config> config = settings_.current();
+	const std::string role = login_role(*config);
+	auto		verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_settings(*config),
+										now_seconds());
 	if (std::holds_alternative<ApiError>(verified))
 		co_return (void) co_await out.send(token_not_valid("Token is invalid or expired"));
 	const nlohmann::json &claims = std::get<nlohmann::json>(verified);
@@ -423,7 +440,7 @@ Handlers::refresh(const Request &request, Responder &out)
 		co_return (void) co_await out.send(token_not_valid("Token contained no recognizable user identification"));
 
 	/* A user deactivated since login gets no new access token. */
-	DbOutcome	outcome = co_await db_.run(settings_for(request, login_role_, "{}"), kActiveUserSql,
+	DbOutcome	outcome = co_await db_.run(settings_for(request, role, "{}"), kActiveUserSql,
 									   one_param(std::to_string(user->get<std::int64_t>())), false, nullptr, &out);
 	if (outcome.error)
 		co_return (void) co_await out.send(error_reply(*outcome.error));
@@ -432,7 +449,7 @@ Handlers::refresh(const Request &request, Responder &out)
 	const PGresult *res = outcome.result.get();
 	if (PQntuples(res) != 1 || std::string(PQgetvalue(res, 0, 0)) != "t")
 		co_return (void) co_await out.send(no_active_account_for_token());
-	co_await out.send(access_reply(config_, user->get<std::int64_t>(), login_role_));
+	co_await out.send(access_reply(*config, user->get<std::int64_t>(), role));
 }
 
 awaitable<void>

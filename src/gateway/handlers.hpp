@@ -23,13 +23,14 @@
 #include "jwt_auth.hpp"
 #include "request.hpp"
 #include "responder.hpp"
+#include "settings.hpp"
 
 namespace gateway {
 
 class Handlers
 {
 public:
-	Handlers(const Config &config, Database &db, Cohorts &cohorts);
+	Handlers(Settings &settings, Database &db, Cohorts &cohorts);
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
 	awaitable<void> legacy(const Request &request, Responder &out);
@@ -56,14 +57,12 @@ private:
 	awaitable<void> document(const Request &request, const Audience &audience, Responder &out);
 	awaitable<void> stream(const Audience &audience, Responder &out);
 
-	const Config &config_;
+	Settings   &settings_;
 	Database   &db_;
 	Cohorts    &cohorts_;
-	AuthSettings auth_;
 	std::string schema_;		/* db-schemas' first: where the functions are */
 	std::string quoted_schema_;
 	std::string search_path_;
-	std::string login_role_;
 };
 
 }								/* namespace gateway */

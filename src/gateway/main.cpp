@@ -24,7 +24,6 @@
 #include "change_feed.hpp"
 #include "cohorts.hpp"
 #include "config.hpp"
-#include "cors.hpp"
 #include "dispatch.hpp"
 #include "handlers.hpp"
 #include "metrics.hpp"
@@ -32,6 +31,7 @@
 #include "sql_names.hpp"
 #include "web_files.hpp"
 #include "server.hpp"
+#include "settings.hpp"
 
 #ifndef CALLBOARD_VERSION
 #define CALLBOARD_VERSION "unknown"
@@ -126,23 +126,25 @@ main(int argc, char **argv)
 	}
 	raise_open_file_limit();
 
-	/* Signals go to one thread, which stops the server; block them everywhere else. */
-	sigset_t	stop_signals;
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+	/* Signals go to one thread (it stops the server, or reloads); block them everywhere else. */
+	sigset_t	signals;
+	sigemptyset(&signals);
+	sigaddset(&signals, SIGTERM);
+	sigaddset(&signals, SIGINT);
+	sigaddset(&signals, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 	std::signal(SIGPIPE, SIG_IGN);
 
 	/* Work that would block a loop: password hashing, cancel requests. */
 	net::thread_pool blocking(std::max(2u, std::thread::hardware_concurrency()));
-	Database	db(config, blocking.get_executor());
+	Settings	settings(config, path);
+	Database	db(settings, blocking.get_executor());
 	ChangeFeed	feed;
-	CorsPolicy	cors(config.server_cors_allowed_origins);
 	Telemetry	telemetry(config.log_level);
+	settings.on_reload = [&telemetry](const Config &fresh) { telemetry.log.set_level(fresh.log_level); };
 	Server		server(config, telemetry);
-	Cohorts		cohorts(config, db, feed, server.first_loop());
-	Handlers	handlers(config, db, cohorts);
+	Cohorts		cohorts(settings, db, feed, server.first_loop());
+	Handlers	handlers(settings, db, cohorts);
 	WebFiles	web;
 	try
 	{
@@ -153,7 +155,7 @@ main(int argc, char **argv)
 		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
 		return 1;
 	}
-	Dispatch	dispatch(handlers, cors, web);
+	Dispatch	dispatch(handlers, settings, web);
 	Admin		admin(handlers, telemetry.metrics, [&] {
 		MetricsSources s;
 		s.open_connections = server.open_connections();
@@ -161,9 +163,12 @@ main(int argc, char **argv)
 		s.feed_pushing = feed.pushing();
 		s.feed_sequence = feed.sequence();
 		s.cohorts = cohorts.stats();
+		s.config_reloads = settings.reloads();
+		s.config_reload_failures = settings.refused();
 		return s;
-	}, [&] { return dump_config(config); });
+	}, [&] { return dump_config(*settings.current()); });
 	feed.on_change = [&cohorts] { cohorts.changed(); };
+	feed.on_reload_config = [&settings] { settings.reload(); };
 	feed.on_reload_schema = [&db, &server] {
 		net::co_spawn(server.first_loop(), db.load_role_settings(), net::detached);
 	};
@@ -209,7 +214,11 @@ main(int argc, char **argv)
 	bool		done = false;
 	std::thread stopper([&] {
 		int			sig = 0;
-		sigwait(&stop_signals, &sig);
+		while (sigwait(&signals, &sig) == 0 && sig == SIGUSR2)
+		{
+			log_event("received SIGUSR2, reloading the configuration");
+			settings.reload();
+		}
 		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
 		sd_notify("STOPPING=1");
 		net::post(server.first_loop(), [&] {

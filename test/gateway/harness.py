@@ -189,11 +189,10 @@ class Gateway:
             "callboard-web-root": os.path.join(ROOT, "web"),
         }
         conf.update({k.replace("_", "-"): v for k, v in settings.items()})
+        self.conf = conf
         fd, self.conf_path = tempfile.mkstemp(suffix=".conf")
-        with os.fdopen(fd, "w") as f:
-            for key, value in conf.items():
-                if value is not None:
-                    f.write('%s = %s\n' % (key, json.dumps(value) if isinstance(value, str) else value))
+        os.close(fd)
+        self.write_config()
         self.log_path = self.conf_path + ".log"
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen([GATEWAY, self.conf_path], stdout=self.log, stderr=subprocess.STDOUT)
@@ -206,6 +205,14 @@ class Gateway:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError("callboard-gateway did not start: " + open(self.log_path).read())
+
+    def write_config(self, **changes):
+        """(Re)writes the config file with `changes` (keys with _ for -); SIGUSR2 applies it."""
+        self.conf.update({k.replace("_", "-"): v for k, v in changes.items()})
+        with open(self.conf_path, "w") as f:
+            for key, value in self.conf.items():
+                if value is not None:
+                    f.write('%s = %s\n' % (key, json.dumps(value) if isinstance(value, str) else value))
 
     def stop(self):
         if self.process.poll() is None:

@@ -1,6 +1,7 @@
 """What an operator runs: --help, --version, --dump-config, clear config errors, and the
 admin listener's /live, /ready, /metrics (parsed by Prometheus' own client) and /config."""
 import os
+import signal
 import subprocess
 import tempfile
 
@@ -104,4 +105,61 @@ def test_the_admin_listener(upstream, app_db):
         assert "jwt-secret = \"***\"" in config and harness.JWT_SECRET not in config
         assert harness.AUTHENTICATOR_PASSWORD not in config
     finally:
+        g.stop()
+
+
+def test_reloading_the_configuration(upstream, app_db, cluster):
+    """SIGUSR2 and NOTIFY pgrst, 'reload config': a new jwt-secret takes effect for new
+    requests, an open event stream stays open, an invalid file is refused and the running
+    configuration kept."""
+    from sse_client import EventStream
+    admin_port = harness.free_port()
+    g = harness.Gateway(upstream, app_db, admin_server_port=admin_port, callboard_live_keepalive=1)
+    admin = "http://127.0.0.1:%d" % admin_port
+    new_secret = "a-new-secret-for-callboard-0123456789-xyz"
+    old = bearer(make_token({"role": "dashboard_user"}))
+    new = bearer(make_token({"role": "dashboard_user"}, secret=new_secret))
+
+    def status(headers):
+        return requests.get(g.url + SUMMARY, headers=headers).status_code
+
+    def reloads(result):
+        for family in text_string_to_metric_families(requests.get(admin + "/metrics").text):
+            for s in family.samples:
+                if s.name == "callboard_config_reloads_total" and s.labels["result"] == result:
+                    return s.value
+
+    stream = EventStream(g.url + SUMMARY, old)
+    try:
+        assert stream.next()[0] == "message"
+        assert (status(old), status(new)) == (200, 401)
+
+        g.write_config(jwt_secret=new_secret)
+        g.process.send_signal(signal.SIGUSR2)
+        g.wait_for_log_lines(0, lambda l: l.get("event", "").startswith("configuration reloaded"), 1)
+        assert (status(old), status(new)) == (401, 200)
+        assert reloads("applied") == 1
+        # The stream opened with the old token goes on (it ends at its token's exp).
+        assert stream.quiet_for(1.5) and stream.complete is None
+
+        # An invalid file is refused; the running configuration stays.
+        g.write_config(db_pool="lots")
+        g.process.send_signal(signal.SIGUSR2)
+        refused = g.wait_for_log_lines(0, lambda l: "not reloaded" in l.get("event", ""), 1)
+        assert "db-pool" in refused[0]["event"]
+        assert (status(old), status(new)) == (401, 200)
+        assert reloads("refused") == 1
+
+        # PostgREST's NOTIFY does the same as SIGUSR2.
+        g.write_config(db_pool=4, jwt_secret=harness.JWT_SECRET)
+        cluster.connect(app_db).cursor().execute("NOTIFY pgrst, 'reload config'")
+        g.wait_for_log_lines(0, lambda l: l.get("event", "").startswith("configuration reloaded"), 2)
+        assert (status(old), status(new)) == (200, 401)
+        # A key that needs a restart says so.
+        g.write_config(db_pool=9)
+        g.process.send_signal(signal.SIGUSR2)
+        noted = g.wait_for_log_lines(0, lambda l: "after a restart" in l.get("event", ""), 1)
+        assert "db-pool" in noted[0]["event"]
+    finally:
+        stream.close()
         g.stop()
