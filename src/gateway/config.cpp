@@ -268,6 +268,8 @@ settings()
 		optional_text("callboard-login-role", &Config::callboard_login_role),
 		integer("callboard-access-token-lifetime", &Config::callboard_access_token_lifetime, 1, 86400 * 30),
 		integer("callboard-refresh-token-lifetime", &Config::callboard_refresh_token_lifetime, 1, 86400 * 365),
+		integer("callboard-login-attempts-per-minute", &Config::callboard_login_attempts_per_minute, 1, 100000),
+		integer("callboard-login-concurrency", &Config::callboard_login_concurrency, 1, 1024),
 		integer("callboard-server-threads", &Config::callboard_server_threads, 0, 256),
 		integer("callboard-request-timeout", &Config::callboard_request_timeout, 1, 3600),
 		integer("callboard-keep-alive-timeout", &Config::callboard_keep_alive_timeout, 1, 3600),

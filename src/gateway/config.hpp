@@ -48,6 +48,8 @@ struct Config
 	std::optional<std::string> callboard_login_role;
 	int			callboard_access_token_lifetime = 300;		/* SimpleJWT's 5 minutes */
 	int			callboard_refresh_token_lifetime = 86400;	/* and 1 day */
+	int			callboard_login_attempts_per_minute = 30;	/* per client address */
+	int			callboard_login_concurrency = 8;		/* password checks waiting or running */
 	int			callboard_server_threads = 0;			/* event loops; 0: one per core */
 
 	/* Limits on what a client may send and how slowly it may read (http_session.hpp). */

@@ -222,6 +222,15 @@ Reply access_reply(const Config &config, std::int64_t user_id, const std::string
 	return reply;
 }
 
+/* Django REST framework's throttling answer. */
+Reply throttled(int seconds)
+{
+	Reply		reply = json_reply(429, {{"detail", "Request was throttled. Expected available in " +
+										   std::to_string(seconds) + " second" + (seconds == 1 ? "." : "s.")}});
+	reply.headers.emplace_back("Retry-After", std::to_string(seconds));
+	return reply;
+}
+
 Reply no_active_account_for_token()
 {
 	return json_reply(401, {{"detail", "No active account found for the given token."},
@@ -269,10 +278,13 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts)
+Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, net::thread_pool::executor_type hashing)
 	: settings_(settings),
 	  db_(db),
 	  cohorts_(cohorts),
+	  hashing_(hashing),
+	  logins_(settings.current()->callboard_login_attempts_per_minute,
+			  settings.current()->callboard_login_concurrency),
 	  schema_(settings.current()->db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
 	  search_path_(search_path_for(*settings.current()))
@@ -391,6 +403,15 @@ Handlers::login(const Request &request, Responder &out)
 	std::shared_ptr<const Config> config = settings_.current();
 	const std::string role = login_role(*config);
 
+	/* Each attempt costs a core for a while: bounded per address and in all. */
+	if (int wait = logins_.admit(request.remote))
+		co_return (void) co_await out.send(throttled(wait));
+	struct Admitted
+	{
+		LoginLimiter &limiter;
+		~Admitted() { limiter.done(); }
+	}			admitted{logins_};
+
 	DbOutcome	outcome = co_await db_.run(settings_for(request, role, "{}"), kLoginSql, one_param(email),
 									   false, nullptr, &out);
 	if (outcome.error)
@@ -400,7 +421,7 @@ Handlers::login(const Request &request, Responder &out)
 
 	/* PBKDF2 takes a core for a while: off the loop. */
 	Executor	loop = co_await net::this_coro::executor;
-	co_await net::post(db_.blocking(), use_awaitable);
+	co_await net::post(hashing_, use_awaitable);
 	const PGresult *res = outcome.result.get();
 	std::optional<std::int64_t> user_id;
 	for (int row = 0; row < PQntuples(res) && !user_id; row++)

@@ -21,6 +21,7 @@
 #include "cohorts.hpp"
 #include "database.hpp"
 #include "jwt_auth.hpp"
+#include "login_limiter.hpp"
 #include "request.hpp"
 #include "responder.hpp"
 #include "settings.hpp"
@@ -30,7 +31,8 @@ namespace gateway {
 class Handlers
 {
 public:
-	Handlers(Settings &settings, Database &db, Cohorts &cohorts);
+	/* `hashing` runs password checks (login_limiter.hpp). */
+	Handlers(Settings &settings, Database &db, Cohorts &cohorts, net::thread_pool::executor_type hashing);
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
 	awaitable<void> legacy(const Request &request, Responder &out);
@@ -60,6 +62,8 @@ private:
 	Settings   &settings_;
 	Database   &db_;
 	Cohorts    &cohorts_;
+	net::thread_pool::executor_type hashing_;
+	LoginLimiter logins_;
 	std::string schema_;		/* db-schemas' first: where the functions are */
 	std::string quoted_schema_;
 	std::string search_path_;

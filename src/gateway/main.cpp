@@ -135,8 +135,14 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 	std::signal(SIGPIPE, SIG_IGN);
 
-	/* Work that would block a loop: password hashing, cancel requests. */
-	net::thread_pool blocking(std::max(2u, std::thread::hardware_concurrency()));
+	/*
+	 * Work that would block a loop, on threads of its own: cancel requests;
+	 * password checks, on fewer threads than cores, so that a flood of logins
+	 * leaves a core to the loops and the database.
+	 */
+	net::thread_pool blocking(2);
+	unsigned	cores = std::max(1u, std::thread::hardware_concurrency());
+	net::thread_pool hashing(std::max(1u, cores - 1));
 	Settings	settings(config, path);
 	Database	db(settings, blocking.get_executor());
 	ChangeFeed	feed;
@@ -144,7 +150,7 @@ main(int argc, char **argv)
 	settings.on_reload = [&telemetry](const Config &fresh) { telemetry.log.set_level(fresh.log_level); };
 	Server		server(config, telemetry);
 	Cohorts		cohorts(settings, db, feed, server.first_loop());
-	Handlers	handlers(settings, db, cohorts);
+	Handlers	handlers(settings, db, cohorts, hashing.get_executor());
 	WebFiles	web;
 	try
 	{
@@ -248,6 +254,7 @@ main(int argc, char **argv)
 	server.run();
 	db.close_idle();
 	blocking.join();
+	hashing.join();
 	{
 		std::lock_guard<std::mutex> lock(mutex);
 		done = true;

@@ -1,4 +1,5 @@
 """Login and refresh as the Django app's SimpleJWT endpoints answer them."""
+import concurrent.futures
 import time
 
 import jwt
@@ -92,3 +93,32 @@ def test_refresh_refusals(gateway, db):
     assert inactive.json() == {"detail": "No active account found for the given token.", "code": "no_active_account"}
     missing = requests.post(gateway.url + REFRESH, json={})
     assert missing.status_code == 400
+
+
+def test_logins_are_throttled_per_address(upstream, app_db):
+    g = harness.Gateway(upstream, app_db, callboard_login_attempts_per_minute=3)
+    try:
+        codes = [login(g, "dispatcher@example.com", "wrong").status_code for _ in range(5)]
+        assert codes == [401, 401, 401, 429, 429]
+        r = login(g, "dispatcher@example.com", "dispatch-2025!")
+        assert r.status_code == 429
+        assert 1 <= int(r.headers["Retry-After"]) <= 20
+        assert r.json()["detail"].startswith("Request was throttled. Expected available in ")
+    finally:
+        g.stop()
+
+
+def test_password_checks_at_once_are_bounded(upstream, app_db):
+    """Past callboard-login-concurrency checks waiting or running, a login is refused at
+    once (429) instead of queueing behind the others and taking the cores."""
+    g = harness.Gateway(upstream, app_db, callboard_login_attempts_per_minute=100000,
+                        callboard_login_concurrency=1)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            codes = sorted(pool.map(lambda _: login(g, "dispatcher@example.com", "wrong").status_code, range(6)))
+        assert codes[0] == 401 and codes[-1] == 429
+        assert set(codes) == {401, 429}
+        # Once the checks are over, a login goes through.
+        assert login(g, "dispatcher@example.com", "dispatch-2025!").status_code == 200
+    finally:
+        g.stop()
