@@ -305,6 +305,10 @@ settings()
 				c.callboard_cohort_headers.push_back(name);
 			}
 		}, [](const Config &c) { return quoted(joined(c.callboard_cohort_headers, ", ")); }},
+		{"callboard-listen-uri", [](Config &c, const std::string &v) {
+			if (!v.empty())
+				c.callboard_listen_uri = v;
+		}, [](const Config &c) { return quoted(mask_password(c.callboard_listen_uri.value_or(""))); }},
 		{"callboard-db-uris", [](Config &c, const std::string &v) {
 			std::stringstream words(v);
 			for (std::string uri; words >> uri;)

@@ -26,6 +26,8 @@ struct Config
 	 * its replicas), whitespace-separated.  Unset: db-uri alone.
 	 */
 	std::vector<std::string> db_uris;
+	/* Where the change signal is listened for: db-uri unless set (a direct address behind pgbouncer). */
+	std::optional<std::string> callboard_listen_uri;
 	std::vector<std::string> db_schemas = {"public"};
 	std::string db_extra_search_path = "public";
 	std::optional<std::string> db_anon_role;

@@ -199,7 +199,7 @@ main(int argc, char **argv)
 	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
 
 	/* The change feed and the cohorts' polling run on the first loop. */
-	net::co_spawn(server.first_loop(), feed.listen(config.db_uri, search_path_for(config)),
+	net::co_spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config)),
 				  net::detached);
 	net::co_spawn(server.first_loop(), cohorts.poll(), net::detached);
 	/* The roles' settings now and every minute (ALTER ROLE takes effect without a restart). */

@@ -21,7 +21,8 @@ restart_only_changes(const Config &a, const Config &b)
 		if (differs)
 			keys += std::string(keys.empty() ? "" : ", ") + key;
 	};
-	note(a.db_uri != b.db_uri || a.db_uris != b.db_uris, "db-uri/callboard-db-uris");
+	note(a.db_uri != b.db_uri || a.db_uris != b.db_uris || a.callboard_listen_uri != b.callboard_listen_uri,
+		 "db-uri/callboard-db-uris/callboard-listen-uri");
 	note(a.db_schemas != b.db_schemas || a.db_extra_search_path != b.db_extra_search_path,
 		 "db-schemas/db-extra-search-path");
 	note(a.db_pool != b.db_pool || a.db_pool_acquisition_timeout != b.db_pool_acquisition_timeout, "db-pool");
@@ -38,6 +39,9 @@ restart_only_changes(const Config &a, const Config &b)
 		 a.callboard_min_send_rate != b.callboard_min_send_rate ||
 		 a.callboard_max_connections != b.callboard_max_connections, "the HTTP limits");
 	note(a.callboard_web != b.callboard_web || a.callboard_web_root != b.callboard_web_root, "callboard-web");
+	note(a.callboard_login_attempts_per_minute != b.callboard_login_attempts_per_minute ||
+		 a.callboard_login_concurrency != b.callboard_login_concurrency, "the login limits");
+	note(a.callboard_shutdown_grace != b.callboard_shutdown_grace, "callboard-shutdown-grace");
 	return keys;
 }
 
