@@ -135,8 +135,13 @@ class PgBouncer:
                     "[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = %d\n"
                     "unix_socket_dir =\nauth_type = md5\nauth_file = %s/userlist.txt\n"
                     "pool_mode = transaction\ndefault_pool_size = 3\nmax_client_conn = 200\n"
+                    # After an outage, retry the server in a second, not the default 15.
+                    "server_login_retry = 1\n"
                     "logfile = %s/pgbouncer.log\npidfile = %s/pgbouncer.pid\n"
                     % (cluster.port, self.port, self.dir, self.dir, self.dir))
+        self._start()
+
+    def _start(self):
         run_bash('[ "$(id -u)" -eq 0 ] && chown -R postgres: %s; as_server_user pgbouncer -d %s/pgbouncer.ini'
                  % (self.dir, self.dir))
         deadline = time.time() + 10
@@ -148,7 +153,7 @@ class PgBouncer:
                 time.sleep(0.05)
         raise RuntimeError("pgbouncer did not start")
 
-    def stop(self):
+    def _kill(self):
         pid_file = os.path.join(self.dir, "pgbouncer.pid")
         if os.path.exists(pid_file):
             with open(pid_file) as f:
@@ -160,6 +165,14 @@ class PgBouncer:
                     time.sleep(0.05)
                 except ProcessLookupError:
                     break
+
+    def restart(self):
+        """Stops and starts it again on the same port: every pooled connection is lost."""
+        self._kill()
+        self._start()
+
+    def stop(self):
+        self._kill()
         subprocess.run(["rm", "-rf", self.dir], check=True)
 
 
