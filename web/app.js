@@ -140,6 +140,7 @@ function signOut(message) {
     entry.column.reset()
   }
   session.logout()
+  for (const output of ui.filter.querySelectorAll('.filter-count')) output.textContent = ''
   clearTimeout(noticeTimer)
   shownState = null
   ui.statusBar.hidden = true

@@ -41,12 +41,13 @@ export class LiveDocument {
     this.everOpened = false
     this.controller = null
     this.wake = null
+    this.run = 0 // each start() runs its own loop; a stopped one ends at its next step
   }
 
   start() {
     if (this.state !== 'stopped') return
     this.#setState(this.everOpened ? 'reconnecting' : 'connecting')
-    this.#run()
+    this.#run(++this.run)
   }
 
   stop() {
@@ -66,8 +67,9 @@ export class LiveDocument {
     this.handlers.onState?.(this)
   }
 
-  async #run() {
-    while (this.state !== 'stopped') {
+  async #run(run) {
+    const running = () => this.state !== 'stopped' && this.run === run
+    while (running()) {
       const token = this.session.accessToken()
       if (token === null) return this.stop()
       const controller = (this.controller = new AbortController())
@@ -97,7 +99,7 @@ export class LiveDocument {
         failed = performance.now() - opened < MIN_HEALTHY_MS
         if (!failed) this.failures = 0
       } catch (error) {
-        if (this.state === 'stopped') return
+        if (!running()) return
         if (error instanceof HttpError && error.status === 401) {
           if (token === this.session.accessToken()) {
             try {
@@ -115,7 +117,7 @@ export class LiveDocument {
       } finally {
         clearTimeout(watchdog)
       }
-      if (this.state === 'stopped') return
+      if (!running()) return
       if (failed) this.failures++
       this.#setState('reconnecting')
       if (failed) this.handlers.onState?.(this) // failures counts toward "offline"

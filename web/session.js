@@ -94,9 +94,12 @@ export class Session extends EventTarget {
   // the refresh token (and ends the session), otherwise (gateway away) with
   // the error, after scheduling another try.
   refresh() {
-    this.#refreshing ??= this.#renew().finally(() => {
-      this.#refreshing = null
-    })
+    if (this.#refreshing === null) {
+      const renewal = this.#renew().finally(() => {
+        if (this.#refreshing === renewal) this.#refreshing = null
+      })
+      this.#refreshing = renewal
+    }
     return this.#refreshing
   }
 
@@ -155,6 +158,7 @@ export class Session extends EventTarget {
   // The gateway is away (or answered 5xx): try again in 2, 4, ... 30 s.
   // Meanwhile the access token may expire; the streams then wait for this.
   #retryLater() {
+    if (this.#refresh === null) return // signed out meanwhile
     clearTimeout(this.#timer)
     const delay = Math.min(30_000, 2000 * 2 ** this.#retries++)
     this.#timer = setTimeout(() => this.refresh().catch(() => {}), delay)
