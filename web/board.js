@@ -124,7 +124,7 @@ export class Column {
     this.reset()
   }
 
-  // Forget everything (signed out, or the column hidden by the filter).
+  // Forget everything (signed out).
   reset() {
     this.first = []
     this.firstCursor = null
@@ -147,6 +147,7 @@ export class Column {
   // Drops the pages loaded beyond the first (the column is hidden).
   dropExtra() {
     this.generation++
+    clearTimeout(this.refillTimer)
     this.queue = Promise.resolve()
     this.extra = []
     this.extraCursor = null
@@ -155,9 +156,9 @@ export class Column {
   }
 
   // The live first page (a scheduled_outbound_calls_page document).
-  showPage(document) {
-    this.first = Array.isArray(document.calls) ? document.calls : []
-    this.firstCursor = document.next_cursor ?? null
+  showPage(page) {
+    this.first = Array.isArray(page.calls) ? page.calls : []
+    this.firstCursor = page.next_cursor ?? null
     this.hasPage = true
     this.showError('')
     this.render()

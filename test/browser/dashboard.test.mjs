@@ -109,7 +109,7 @@ describe('the dashboard page', { timeout: 180_000 }, () => {
     assertNoProblems(page)
   })
 
-  test('an UPDATE in another session moves the call to its new column within 2 s, without a reload', async () => {
+  test('an UPDATE in another session moves the call to its new column within 2 s, without a reload', async (t) => {
     await page.evaluate(() => {
       window.notReloaded = true
     })
@@ -127,6 +127,7 @@ describe('the dashboard page', { timeout: 180_000 }, () => {
       .locator(`section[data-category="${call.category}"] li[data-call-id="${call.id}"]`)
       .waitFor({ state: 'detached', timeout: Math.max(1, LIVE_WITHIN_MS - (Date.now() - started)) })
     const elapsed = Date.now() - started
+    t.diagnostic(`moved after ${elapsed} ms`)
     assert.ok(elapsed <= LIVE_WITHIN_MS, `moved after ${elapsed} ms`)
     // The counts follow.
     const expected = summary()
@@ -202,12 +203,14 @@ describe('the dashboard page', { timeout: 180_000 }, () => {
     assertNoProblems(page)
   })
 
-  test('the page survives a gateway restart: it reconnects by itself', async () => {
+  test('the page survives a gateway restart: it reconnects by itself', async (t) => {
     await gateway.stop()
     await waitForState(page, /^(Reconnecting…|Offline, retrying)$/)
     await sleep(1500) // down a while: the page backs off
     await gateway.start()
+    const back = Date.now()
     await waitForState(page, /^Live$/, 20_000)
+    t.diagnostic(`live again ${Date.now() - back} ms after the gateway was back`)
     // The new streams carry changes again.
     const call = newestCall()
     const to = NEXT_STATUS[call.category]
