@@ -265,7 +265,10 @@ def main():
         create_app_database(cluster, "app")
         gateway = Gateway(cluster, "app")
         env = cluster.env()
-        env.update(GATEWAY_URL=gateway.url, JWT_SECRET=JWT_SECRET, PGDATABASE="app")
+        # GATEWAY_CONF and GATEWAY_BINARY: for a client that starts gateways of
+        # its own on the same database (the browser tests restart one).
+        env.update(GATEWAY_URL=gateway.url, JWT_SECRET=JWT_SECRET, PGDATABASE="app",
+                   GATEWAY_CONF=gateway.conf_path, GATEWAY_BINARY=GATEWAY)
         sys.exit(subprocess.run(sys.argv[1:], env=env).returncode)
     finally:
         if gateway:

@@ -1,0 +1,326 @@
+// The dashboard page at / in Debian's headless Chromium: sign-in, counts
+// equal to scheduled_outbound_calls_summary(), live moves, text never
+// treated as HTML, keyboard use, the filter, a gateway restart, token
+// renewal and an expired session.
+//
+//   test/gateway/harness.py node --test test/browser/
+import assert from 'node:assert/strict'
+import { mkdirSync } from 'node:fs'
+import { after, before, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import {
+  CATEGORIES,
+  Gateway,
+  columnCallIds,
+  connectionText,
+  launchChromium,
+  openPage,
+  psql,
+  psqlJson,
+  signIn,
+  simplejwt,
+  sleep,
+  waitForState,
+} from './support.mjs'
+
+// Screenshots go where CALLBOARD_SCREENSHOTS says (docs/screenshots/ to refresh README's),
+// else beside the test logs, so a test run leaves the tree unchanged.
+const SCREENSHOTS = (process.env.CALLBOARD_SCREENSHOTS || '/tmp/callboard-test-logs/screenshots').replace(/\/?$/, '/')
+const LIVE_WITHIN_MS = 2000
+// From one category to another, as Twilio's webhooks would move a call.
+const NEXT_STATUS = { pending: 'ringing', active: 'completed', completed: 'busy', failed: 'queued' }
+
+let gateway
+let browser
+let page // signed in as the fixture user, shared by the tests in order
+
+const summary = () => psqlJson('SELECT api.scheduled_outbound_calls_summary()').summary
+
+// The newest outbound call: first in whichever column it is in.
+function newestCall() {
+  const [id, status] = psql(
+    "SELECT id, status FROM twilio_calls WHERE direction = 'outbound' ORDER BY created_at DESC, id DESC LIMIT 1",
+  ).split('|')
+  const category = psql(`SELECT api.callboard_call_category('${status}')`)
+  return { id, status, category }
+}
+
+async function shownCounts(p) {
+  const counts = {}
+  for (const category of CATEGORIES) {
+    counts[`total_${category}`] = Number(
+      (await p.locator(`section[data-category="${category}"] .count`).textContent()).replace(/\D/g, ''),
+    )
+  }
+  return counts
+}
+
+function assertNoProblems(p) {
+  assert.deepEqual(p.problems, [], 'no dialog, script error or CSP violation')
+}
+
+before(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  gateway = await Gateway.start({ 'callboard-live-poll-interval': 1 })
+  browser = await launchChromium()
+})
+
+after(async () => {
+  await browser?.close()
+  await gateway?.remove()
+})
+
+describe('the dashboard page', { timeout: 180_000 }, () => {
+  test('is served with its strict Content-Security-Policy', async () => {
+    const response = await fetch(`${gateway.url}/`)
+    assert.equal(response.status, 200)
+    assert.match(response.headers.get('content-security-policy'), /default-src 'none'; script-src 'self'/)
+  })
+
+  test('a wrong password is refused with the server\'s message', async () => {
+    page = await openPage(browser, gateway.url)
+    await signIn(page, { email: 'dispatcher@example.com', password: 'not-the-password' })
+    await page.getByRole('alert').filter({ hasText: 'No active account found with the given credentials' }).waitFor()
+    assert.equal(await page.locator('#board-view').isHidden(), true)
+    // The password field keeps focus, its text selected, for another try.
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'password')
+    assertNoProblems(page)
+  })
+
+  test('the fixture user signs in with Enter; the counts equal scheduled_outbound_calls_summary()', async () => {
+    await page.getByLabel('Password').fill('dispatch-2025!')
+    await page.getByLabel('Password').press('Enter')
+    await waitForState(page, /^Live$/)
+    await page.waitForFunction(() => !/–/.test(document.querySelector('section[data-category="failed"] .count').textContent))
+    assert.deepEqual(await shownCounts(page), summary())
+    // Each column: its first page, newest first, as scheduled_outbound_calls_page() returns it.
+    for (const category of CATEGORIES) {
+      const expected = psqlJson(`SELECT api.scheduled_outbound_calls_page('${category}', 50)`).calls.map((c) => c.call_id)
+      assert.deepEqual(await columnCallIds(page, category), expected, category)
+    }
+    assert.notEqual(await page.locator('#last-change').textContent(), '–')
+    // Nothing kept where other scripts could read it.
+    assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]), [0, 0, ''])
+    // 1366x768: the whole board in the window, each column scrolling on its own.
+    assert.deepEqual(
+      await page.evaluate(() => [document.documentElement.scrollHeight <= innerHeight, document.documentElement.scrollWidth <= innerWidth]),
+      [true, true],
+    )
+    for (const button of await page.locator('button.more:visible').all()) assert.ok(await button.isVisible())
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-1366x768.png` })
+    assertNoProblems(page)
+  })
+
+  test('an UPDATE in another session moves the call to its new column within 2 s, without a reload', async (t) => {
+    await page.evaluate(() => {
+      window.notReloaded = true
+    })
+    const call = newestCall()
+    const to = NEXT_STATUS[call.category]
+    const toCategory = psql(`SELECT api.callboard_call_category('${to}')`)
+    assert.ok((await columnCallIds(page, call.category)).includes(call.id))
+
+    const started = Date.now()
+    psql(`UPDATE twilio_calls SET status = '${to}', updated_at = now() WHERE id = '${call.id}'`)
+    await page
+      .locator(`section[data-category="${toCategory}"] li[data-call-id="${call.id}"]`)
+      .waitFor({ timeout: LIVE_WITHIN_MS })
+    await page
+      .locator(`section[data-category="${call.category}"] li[data-call-id="${call.id}"]`)
+      .waitFor({ state: 'detached', timeout: Math.max(1, LIVE_WITHIN_MS - (Date.now() - started)) })
+    const elapsed = Date.now() - started
+    t.diagnostic(`moved after ${elapsed} ms`)
+    assert.ok(elapsed <= LIVE_WITHIN_MS, `moved after ${elapsed} ms`)
+    // The counts follow.
+    const expected = summary()
+    await page.waitForFunction(
+      (want) => document.querySelector(`section[data-category="${want.category}"] .count`).textContent === String(want.n),
+      { category: toCategory, n: expected[`total_${toCategory}`] },
+      { timeout: LIVE_WITHIN_MS },
+    )
+    assert.deepEqual(await shownCounts(page), expected)
+    assert.equal(await page.evaluate(() => window.notReloaded), true)
+    assertNoProblems(page)
+  })
+
+  test('a customer_name holding markup is shown as text: no element, no script', async () => {
+    const payload = '<img src=x onerror=alert(1)>'
+    const call = newestCall()
+    psql(`UPDATE twilio_calls SET customer_name = '${payload}', updated_at = now() WHERE id = '${call.id}'`)
+    const customer = page.locator(`li[data-call-id="${call.id}"] .customer`)
+    await page.waitForFunction(
+      ({ id, text }) => document.querySelector(`li[data-call-id="${id}"] .customer`)?.textContent === text,
+      { id: call.id, text: payload },
+      { timeout: LIVE_WITHIN_MS },
+    )
+    assert.equal(await customer.textContent(), payload)
+    await sleep(300) // an onerror would have fired by now
+    assert.equal(await page.locator('img').count(), 0)
+    assertNoProblems(page) // no alert dialog
+  })
+
+  test('keyboard: Tab reaches the filter and the columns\' buttons; Enter loads more calls with the cursor', async () => {
+    const column = CATEGORIES.find((c) => summary()[`total_${c}`] > 50)
+    assert.ok(column, 'a category with more than one page (the harness loads 150 calls)')
+    await page.locator('#board-title').focus()
+    const reached = []
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab')
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement
+        return `${el.tagName.toLowerCase()}:${el.getAttribute('aria-label') || el.value || el.textContent.trim()}`
+      })
+      reached.push(focused)
+      if (focused === `button:Load more ${column} calls`) break
+    }
+    assert.ok(reached.includes('input:all'), reached.join(', '))
+    assert.equal(reached.at(-1), `button:Load more ${column} calls`, reached.join(', '))
+
+    const total = summary()[`total_${column}`]
+    await page.keyboard.press('Enter')
+    const expected = psqlJson(`SELECT api.scheduled_outbound_calls_page('${column}', 1000)`).calls.map((c) => c.call_id)
+    await page.waitForFunction(
+      ({ category, n }) => document.querySelectorAll(`section[data-category="${category}"] li.call`).length === n,
+      { category: column, n: Math.min(total, 100) },
+    )
+    assert.deepEqual(await columnCallIds(page, column), expected.slice(0, Math.min(total, 100)))
+    // Shift+Tab from the board's top reaches Sign out.
+    await page.locator('#board-title').focus()
+    await page.keyboard.press('Shift+Tab')
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'logout')
+    assertNoProblems(page)
+  })
+
+  test('the filter shows one category, then all again', async () => {
+    await page.getByRole('radio', { name: /^Failed/ }).check()
+    for (const category of CATEGORIES) {
+      assert.equal(await page.locator(`section[data-category="${category}"]`).isVisible(), category === 'failed', category)
+    }
+    await waitForState(page, /^Live$/)
+    await page.getByRole('radio', { name: 'All' }).check()
+    for (const category of CATEGORIES) {
+      await page.locator(`section[data-category="${category}"] li.call`).first().waitFor()
+    }
+    await waitForState(page, /^Live$/)
+    assertNoProblems(page)
+  })
+
+  test('the page survives a gateway restart: it reconnects by itself', async (t) => {
+    await gateway.stop()
+    await waitForState(page, /^(Reconnecting…|Offline, retrying)$/)
+    await sleep(1500) // down a while: the page backs off
+    await gateway.start()
+    const back = Date.now()
+    await waitForState(page, /^Live$/, 20_000)
+    t.diagnostic(`live again ${Date.now() - back} ms after the gateway was back`)
+    // The new streams carry changes again.
+    const call = newestCall()
+    const to = NEXT_STATUS[call.category]
+    const toCategory = psql(`SELECT api.callboard_call_category('${to}')`)
+    psql(`UPDATE twilio_calls SET status = '${to}', updated_at = now() WHERE id = '${call.id}'`)
+    await page
+      .locator(`section[data-category="${toCategory}"] li[data-call-id="${call.id}"]`)
+      .waitFor({ timeout: LIVE_WITHIN_MS })
+    assert.deepEqual(await shownCounts(page), summary())
+    assertNoProblems(page)
+  })
+
+  test('Sign out forgets the session and closes the streams', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).press('Enter')
+    await page.locator('#login-view').waitFor()
+    assert.equal(await page.locator('#board-view').isHidden(), true)
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'email')
+    const streams = []
+    page.on('request', (request) => streams.push(request.url()))
+    psql(`UPDATE twilio_calls SET updated_at = now() WHERE id = '${newestCall().id}'`)
+    await sleep(1500)
+    assert.deepEqual(streams, [], 'no request after signing out')
+    await page.context().close()
+  })
+})
+
+describe('tokens', { timeout: 60_000 }, () => {
+  // The login answer with an access token that expires in `accessSeconds`
+  // and, if asked, a refresh token that has expired: minted with the
+  // gateway's secret, so the gateway's own checks apply to both.
+  async function shortSession(p, { accessSeconds, expiredRefresh = false }) {
+    await p.route('**/api/accounts/login/', async (route) => {
+      const response = await route.fetch()
+      const body = await response.json()
+      const now = Math.floor(Date.now() / 1000)
+      body.access = simplejwt({ token_type: 'access', user_id: 1, iat: now, exp: now + accessSeconds })
+      // 120 s ago: past the gateway's 30 s allowance for clock skew.
+      if (expiredRefresh) body.refresh = simplejwt({ token_type: 'refresh', user_id: 1, iat: now - 600, exp: now - 120 })
+      await route.fulfill({ response, json: body })
+    })
+  }
+
+  test('the access token is renewed before it expires; streams reconnect with Last-Event-ID', async () => {
+    const p = await openPage(browser, gateway.url)
+    await shortSession(p, { accessSeconds: 8 })
+    const refreshes = []
+    const streams = []
+    p.on('request', async (request) => {
+      if (request.url().endsWith('/api/accounts/token/refresh/')) refreshes.push(Date.now())
+      const headers = await request.allHeaders()
+      if (headers.accept === 'text/event-stream') streams.push({ url: request.url(), headers })
+    })
+    await signIn(p)
+    await waitForState(p, /^Live$/)
+    const firstStreams = streams.length
+    const lastChange = await p.locator('#last-change').getAttribute('datetime')
+    // Renewed at 80% of 8 s; the streams end at the old token's exp and come back.
+    const deadline = Date.now() + 15_000
+    while (Date.now() < deadline && streams.length < firstStreams * 2) await sleep(100)
+    assert.equal(refreshes.length, 1, 'one refresh')
+    const again = streams.slice(firstStreams)
+    assert.ok(again.length >= firstStreams, 'every stream reconnected')
+    const original = streams[0].headers.authorization
+    for (const stream of again) {
+      assert.match(stream.headers['last-event-id'] ?? '', /^"[0-9a-f]+"$/, stream.url)
+      assert.notEqual(stream.headers.authorization, original, 'with the new token')
+    }
+    await waitForState(p, /^Live$/)
+    // Last-Event-ID: the gateway did not send the unchanged documents again.
+    await sleep(500)
+    assert.equal(await p.locator('#last-change').getAttribute('datetime'), lastChange)
+    assertNoProblems(p)
+    await p.context().close()
+  })
+
+  test('an expired session returns to the login form', async () => {
+    const p = await openPage(browser, gateway.url)
+    await shortSession(p, { accessSeconds: 4, expiredRefresh: true })
+    await signIn(p)
+    await waitForState(p, /^Live$/)
+    await p.locator('#login-view').waitFor({ timeout: 10_000 })
+    assert.equal(await p.locator('#board-view').isHidden(), true)
+    assert.match(await p.locator('#login-message').textContent(), /session has expired/)
+    // Signing in again works.
+    await p.unroute('**/api/accounts/login/')
+    await signIn(p)
+    await waitForState(p, /^Live$/)
+    assertNoProblems(p)
+    await p.context().close()
+  })
+})
+
+describe('at phone width', { timeout: 60_000 }, () => {
+  test('390x844: the columns stack, each with its count', async () => {
+    const p = await openPage(browser, gateway.url, { width: 390, height: 844 })
+    await p.screenshot({ path: `${SCREENSHOTS}login-390x844.png` })
+    await signIn(p)
+    await waitForState(p, /^Live$/)
+    await p.locator('section[data-category="failed"] li.call').first().waitFor()
+    const boxes = []
+    for (const category of CATEGORIES) boxes.push(await p.locator(`section[data-category="${category}"]`).boundingBox())
+    for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].y > boxes[i - 1].y, 'one under the other')
+    for (const box of boxes) assert.ok(box.x >= 0 && box.x + box.width <= 390, 'within the width')
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.equal(overflow, 0, 'no sideways scrolling')
+    assert.deepEqual(await shownCounts(p), summary())
+    await p.screenshot({ path: `${SCREENSHOTS}dashboard-390x844.png` })
+    assertNoProblems(p)
+    await p.context().close()
+  })
+})
