@@ -134,26 +134,34 @@ Metrics::render(const MetricsSources &s) const
 	for (const auto &[db, p] : s.pools)
 		out << "callboard_db_up{database=\"" << escaped(db) << "\"} " << (p.down ? 0 : 1) << '\n';
 
-	family(out, "callboard_change_signal_listening", "gauge",
-		   "1 while the change signal is on and its notifications arrive; 0 while documents poll.");
-	out << "callboard_change_signal_listening " << (s.feed_pushing ? 1 : 0) << '\n';
-	family(out, "callboard_changes_total", "counter", "Changes the gateway was told of (notifications and reconnects).");
-	out << "callboard_changes_total " << s.feed_sequence << '\n';
-
-	family(out, "callboard_live_subscribers", "gauge", "Event streams open.");
-	out << "callboard_live_subscribers " << s.cohorts.watchers << '\n';
-	family(out, "callboard_cohorts", "gauge", "Audiences with a document in memory or being built.");
-	out << "callboard_cohorts " << s.cohorts.cohorts << '\n';
-	family(out, "callboard_cohorts_watched", "gauge", "Audiences with at least one event stream.");
-	out << "callboard_cohorts_watched " << s.cohorts.watched << '\n';
-	family(out, "callboard_cohort_cache_bytes", "gauge", "Bytes of documents kept in memory (an estimate).");
-	out << "callboard_cohort_cache_bytes " << s.cohorts.bytes << '\n';
-	family(out, "callboard_cohort_builds_total", "counter", "Documents read from the database for an audience.");
-	out << "callboard_cohort_builds_total " << s.cohorts.builds << '\n';
-	family(out, "callboard_cohort_refreshes_total", "counter", "Refreshes of watched audiences after a change or a poll.");
-	out << "callboard_cohort_refreshes_total " << s.cohorts.refreshes << '\n';
-	family(out, "callboard_cohort_cache_hits_total", "counter", "Documents answered from memory.");
-	out << "callboard_cohort_cache_hits_total " << s.cohorts.hits << '\n';
+	/* The families of one unlabelled sample. */
+	struct One
+	{
+		const char *name;
+		const char *type;
+		const char *help;
+		std::uint64_t value;
+	};
+	const One ones[] = {
+		{"callboard_change_signal_listening", "gauge",
+		 "1 while the change signal is on and its notifications arrive; 0 while documents poll.", s.feed_pushing},
+		{"callboard_changes_total", "counter", "Changes the gateway was told of (notifications and reconnects).",
+		 s.feed_sequence},
+		{"callboard_live_subscribers", "gauge", "Event streams open.", s.cohorts.watchers},
+		{"callboard_cohorts", "gauge", "Audiences with a document in memory or being built.", s.cohorts.cohorts},
+		{"callboard_cohorts_watched", "gauge", "Audiences with at least one event stream.", s.cohorts.watched},
+		{"callboard_cohort_cache_bytes", "gauge", "Bytes of documents kept in memory (an estimate).", s.cohorts.bytes},
+		{"callboard_cohort_builds_total", "counter", "Documents read from the database for an audience.",
+		 s.cohorts.builds},
+		{"callboard_cohort_refreshes_total", "counter", "Refreshes of watched audiences after a change or a poll.",
+		 s.cohorts.refreshes},
+		{"callboard_cohort_cache_hits_total", "counter", "Documents answered from memory.", s.cohorts.hits},
+	};
+	for (const One &one : ones)
+	{
+		family(out, one.name, one.type, one.help);
+		out << one.name << ' ' << one.value << '\n';
+	}
 
 	family(out, "callboard_config_reloads_total", "counter", "Configuration reloads, by result.");
 	out << "callboard_config_reloads_total{result=\"applied\"} " << s.config_reloads << '\n';
