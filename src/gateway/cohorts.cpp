@@ -307,7 +307,12 @@ Cohorts::get(const Audience &audience, Responder *out)
 		co_await wake->timer.async_wait(net::redirect_error(use_awaitable, ec));
 		std::lock_guard<std::mutex> lock(mutex_);
 		if (c->build_count >= waited_for)
-			co_return c->last_build;
+		{
+			/* What it got; but a document streamed went to its builder's client, not this one. */
+			Built		b = c->last_build;
+			b.streamed = false;
+			co_return b;
+		}
 		Built		b;
 		b.error = acquisition_timeout();
 		co_return b;

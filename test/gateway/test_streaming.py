@@ -7,6 +7,7 @@ callboard-min-send-rate, gets its query cancelled and the connection goes back
 to the pool clean; an error after the first byte ends the response visibly
 incomplete; SIGTERM lets streams finish within callboard-shutdown-grace.
 """
+import concurrent.futures
 import signal
 import socket
 import threading
@@ -110,6 +111,21 @@ def test_a_large_document_streams_in_chunks_byte_for_byte(streams, streams_db):
     body = r.raw.read()
     assert len(body) > 5000000
     assert body == expected_document(streams_db)
+
+
+def test_concurrent_first_requests_all_get_the_whole_document(upstream, streams_db):
+    """On a fresh gateway one request builds the document and the others wait for it;
+    when it turns out too large to keep, it streams to its builder's client and each
+    of the others streams its own."""
+    g = harness.Gateway(upstream, "streams", db_pool=8)
+    try:
+        expected = expected_document(streams_db)
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            bodies = list(pool.map(lambda _: requests.get(g.url + RPC, headers=token()), range(8)))
+        assert [r.status_code for r in bodies] == [200] * 8
+        assert all(r.content == expected for r in bodies)
+    finally:
+        g.stop()
 
 
 def test_a_small_document_has_a_content_length(streams, streams_db):
