@@ -7,17 +7,16 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "gzip.hpp"
+#include "request_head.hpp"
 #include "sql_names.hpp"
 
 namespace gateway {
 
 namespace {
-
-/* Claims that differ from one token to the next and never decide what a user sees. */
-const char *const kPerTokenClaims[] = {"exp", "iat", "nbf", "jti"};
 
 /* How long a request waits for another's build of the same document. */
 constexpr std::chrono::seconds kBuildWait{300};
@@ -130,29 +129,41 @@ etag_of(std::string_view bytes)
 	return "\"" + hex(digest, 16) + "\"";
 }
 
+/* The fields of a key, each with its length first: no two keys read alike. */
+void
+key_part(std::string &key, std::string_view part)
+{
+	key += std::to_string(part.size());
+	key += ':';
+	key.append(part.data(), part.size());
+}
+
 Audience
-make_audience(const RpcFunction &function, const RpcArgs &args, const Auth &who,
+make_audience(const RpcFunction &function, const RpcArgs &args, const Who &who,
 			  const Request &request, const std::vector<std::string> &cohort_headers)
 {
-	nlohmann::json claims = who.claims;
-	for (const char *claim : kPerTokenClaims)
-		claims.erase(claim);
-	nlohmann::json headers = nlohmann::json::object();
-	if (!cohort_headers.empty())
-	{
-		nlohmann::json all = nlohmann::json::parse(request.headers_json, nullptr, false);
-		for (const std::string &name : cohort_headers)
-			if (all.is_object() && all.contains(name))
-				headers[name] = all[name];
-	}
+	/* Only the headers named: request.headers then holds them and nothing else. */
+	HeaderFields named;
+	for (const auto &[name, value] : request.header_fields)
+		for (const std::string &wanted : cohort_headers)
+			if (name.size() == wanted.size() && std::equal(name.begin(), name.end(), wanted.begin(), [](char a, char b) {
+					return std::tolower(static_cast<unsigned char>(a)) == b;
+				}))
+				named.emplace_back(name, value);
 
-	Audience	a{&function, args, who.role, who.authed, claims.dump(), request.method, request.path,
-				  headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), ""};
-	nlohmann::json key = nlohmann::json::array({function.name, who.role, who.authed, a.claims, a.method,
-												a.path, a.headers});
+	Audience	a{&function, args, who.auth.role, who.auth.authed, who.audience_claims, request.method,
+				  request.path, headers_json(named), ""};
+	std::string &key = a.key;
+	for (std::string_view part : {std::string_view(function.name), std::string_view(a.role),
+								  std::string_view(a.authed ? "t" : "f"), std::string_view(a.claims),
+								  std::string_view(a.method), std::string_view(a.path), std::string_view(a.headers)})
+		key_part(key, part);
 	for (const auto &[param, value] : args)
-		key.push_back(nlohmann::json::array({param->name, value ? nlohmann::json(*value) : nlohmann::json()}));
-	a.key = key.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+	{
+		key_part(key, param->name);
+		key += value ? '=' : '-';
+		key_part(key, value.value_or(""));
+	}
 	return a;
 }
 

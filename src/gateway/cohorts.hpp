@@ -54,6 +54,7 @@
 #include "config.hpp"
 #include "database.hpp"
 #include "jwt_auth.hpp"
+#include "token_cache.hpp"
 #include "request.hpp"
 #include "responder.hpp"
 #include "settings.hpp"
@@ -74,7 +75,7 @@ struct Audience
 	std::string key;			/* all of the above, as one string */
 };
 
-Audience	make_audience(const RpcFunction &function, const RpcArgs &args, const Auth &who,
+Audience	make_audience(const RpcFunction &function, const RpcArgs &args, const Who &who,
 						  const Request &request, const std::vector<std::string> &cohort_headers);
 
 /* What a document read runs with: the audience and nothing of the request. */

@@ -249,10 +249,10 @@ std::vector<std::optional<std::string>> one_param(std::string value)
 }
 
 /* A token's exp claim, if it has a usable one. */
-std::optional<std::int64_t> token_expiry(const Auth &who)
+std::optional<std::int64_t> token_expiry(const Who &who)
 {
-	auto		exp = who.claims.find("exp");
-	if (exp == who.claims.end() || !exp->is_number())
+	auto		exp = who.auth.claims.find("exp");
+	if (exp == who.auth.claims.end() || !exp->is_number())
 		return std::nullopt;
 	double		seconds = exp->get<double>();
 	if (!(seconds < 9.2e18))
@@ -294,7 +294,7 @@ Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, net::thre
 RequestSettings
 Handlers::settings_for(const Request &request, const std::string &role, const std::string &claims) const
 {
-	return RequestSettings{search_path_, role, claims, request.method, request.path, request.headers_json};
+	return RequestSettings{search_path_, role, claims, request.method, request.path, headers_json(request.header_fields)};
 }
 
 awaitable<void>
@@ -302,19 +302,21 @@ Handlers::legacy(const Request &request, Responder &out)
 {
 	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
 	std::shared_ptr<const Config> config = settings_.current();
-	auto		auth = authenticate(request.authorization, auth_settings(*config), now_seconds(), false);
+	auto		auth = tokens_.authenticate(request.authorization, auth_settings(*config), now_seconds(), false);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
-	co_await call(request, legacy_function(), legacy_args(request.params), std::get<Auth>(auth), out);
+	std::shared_ptr<const Who> who = std::get<std::shared_ptr<const Who>>(auth);
+	co_await call(request, legacy_function(), legacy_args(request.params), *who, out);
 }
 
 awaitable<void>
 Handlers::rpc(const Request &request, const std::string &name, Responder &out)
 {
 	std::shared_ptr<const Config> config = settings_.current();
-	auto		auth = authenticate(request.authorization, auth_settings(*config), now_seconds(), true);
+	auto		auth = tokens_.authenticate(request.authorization, auth_settings(*config), now_seconds(), true);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
+	std::shared_ptr<const Who> who = std::get<std::shared_ptr<const Who>>(auth);
 
 	const RpcFunction *function = find_rpc_function(name);
 	if (function == nullptr)
@@ -325,17 +327,17 @@ Handlers::rpc(const Request &request, const std::string &name, Responder &out)
 	std::variant<RpcArgs, ApiError> args = request.method == "POST"
 		? rpc_body_args(request.body, schema_, *function)
 		: rpc_query_args(request.params, schema_, *function);
-	co_await call(request, *function, args, std::get<Auth>(auth), out);
+	co_await call(request, *function, args, *who, out);
 }
 
 awaitable<void>
 Handlers::call(const Request &request, const RpcFunction &function,
-			   const std::variant<RpcArgs, ApiError> &args, const Auth &who, Responder &out)
+			   const std::variant<RpcArgs, ApiError> &args, const Who &who, Responder &out)
 {
 	if (auto *error = std::get_if<ApiError>(&args))
 	{
 		Reply		reply = error_reply(*error);
-		reply.role = who.role;
+		reply.role = who.auth.role;
 		co_return (void) co_await out.send(reply);
 	}
 	std::shared_ptr<const Config> config = settings_.current();

@@ -25,6 +25,7 @@
 #include "request.hpp"
 #include "responder.hpp"
 #include "settings.hpp"
+#include "token_cache.hpp"
 
 namespace gateway {
 
@@ -33,6 +34,9 @@ class Handlers
 public:
 	/* `hashing` runs password checks (login_limiter.hpp). */
 	Handlers(Settings &settings, Database &db, Cohorts &cohorts, net::thread_pool::executor_type hashing);
+
+	/* On a configuration reload: tokens are checked again. */
+	void		forget_tokens() { tokens_.clear(); }
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
 	awaitable<void> legacy(const Request &request, Responder &out);
@@ -50,7 +54,7 @@ public:
 
 private:
 	awaitable<void> call(const Request &request, const RpcFunction &function,
-						 const std::variant<RpcArgs, ApiError> &args, const Auth &who, Responder &out);
+						 const std::variant<RpcArgs, ApiError> &args, const Who &who, Responder &out);
 
 	RequestSettings settings_for(const Request &request, const std::string &role,
 								 const std::string &claims) const;
@@ -64,6 +68,7 @@ private:
 	Cohorts    &cohorts_;
 	net::thread_pool::executor_type hashing_;
 	LoginLimiter logins_;
+	TokenCache	tokens_;
 	std::string schema_;		/* db-schemas' first: where the functions are */
 	std::string quoted_schema_;
 	std::string search_path_;

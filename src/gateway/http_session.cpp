@@ -29,6 +29,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+/* What an idle connection may keep of its read buffer: one ordinary request's head. */
+constexpr std::size_t kIdleBufferBytes = 4096;
+
 ApiError
 transport_error(int status, std::string message, std::optional<std::string> details = std::nullopt)
 {
@@ -151,6 +154,7 @@ private:
 	std::size_t bytes_ = 0;
 	std::string role_;
 	Headers		extra_headers_;
+	std::optional<http::request<http::string_body>> message_;	/* the request being answered */
 	std::optional<http::response<http::buffer_body>> streamed_;
 	std::optional<http::response_serializer<http::buffer_body>> serializer_;
 
@@ -198,10 +202,14 @@ Session::run()
 
 	for (;;)
 	{
-		/* A pipelined request may already be here; else wait, holding no buffer. */
+		/*
+		 * A pipelined request may already be here; else wait, holding no large
+		 * buffer (an idle connection keeps at most a small one, reused).
+		 */
 		if (buffer_.size() == 0)
 		{
-			buffer_.shrink_to_fit();
+			if (buffer_.capacity() > kIdleBufferBytes)
+				buffer_.shrink_to_fit();
 			auto		timeout = first ? limits_.request_timeout : limits_.keep_alive_timeout;
 			if (!co_await wait_for_bytes(timeout))
 				break;
@@ -359,25 +367,26 @@ Session::read_request()
 	}
 	stream_.expires_never();
 
+	/* Kept until the next request: the Request's header fields are views of it. */
+	message_ = parser.release();
+	const auto &kept = *message_;
 	Request		request;
 	request.method = method_;
 	request.path = std::move(target.path);
 	request.params = std::move(target.params);
-	request.authorization = header(message, http::field::authorization);
-	request.origin = header(message, http::field::origin);
-	request.accept = header(message, http::field::accept).value_or("");
-	request.accept_encoding = header(message, http::field::accept_encoding).value_or("");
-	request.if_none_match = header(message, http::field::if_none_match).value_or("");
-	request.last_event_id = header(message, "Last-Event-ID").value_or("");
+	request.authorization = header(kept, http::field::authorization);
+	request.origin = header(kept, http::field::origin);
+	request.accept = header(kept, http::field::accept).value_or("");
+	request.accept_encoding = header(kept, http::field::accept_encoding).value_or("");
+	request.if_none_match = header(kept, http::field::if_none_match).value_or("");
+	request.last_event_id = header(kept, "Last-Event-ID").value_or("");
 	request.head = head_;
-	request.access_control_request_method = header(message, http::field::access_control_request_method);
+	request.access_control_request_method = header(kept, http::field::access_control_request_method);
 	request.access_control_request_headers =
-		header(message, http::field::access_control_request_headers).value_or("");
-	HeaderFields fields;
-	for (const auto &field : message)
-		fields.emplace_back(field.name_string(), field.value());
-	request.headers_json = headers_json(fields);
-	request.body = parser.release().body();
+		header(kept, http::field::access_control_request_headers).value_or("");
+	for (const auto &field : kept)
+		request.header_fields.emplace_back(field.name_string(), field.value());
+	request.body = std::move(message_->body());
 	request.remote = remote_;
 	co_return request;
 }

@@ -147,10 +147,14 @@ main(int argc, char **argv)
 	Database	db(settings, blocking.get_executor());
 	ChangeFeed	feed;
 	Telemetry	telemetry(config.log_level);
-	settings.on_reload = [&telemetry](const Config &fresh) { telemetry.log.set_level(fresh.log_level); };
+
 	Server		server(config, telemetry);
 	Cohorts		cohorts(settings, db, feed, server.first_loop());
 	Handlers	handlers(settings, db, cohorts, hashing.get_executor());
+	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
+		telemetry.log.set_level(fresh.log_level);
+		handlers.forget_tokens();
+	};
 	WebFiles	web;
 	try
 	{

@@ -3,7 +3,9 @@
  *		What a handler knows of an HTTP request, and the reply it gives.
  *
  * Plain data, no HTTP library: the handlers and their unit tests never see
- * Beast, and http_session.cpp fills these from the parser.
+ * Beast, and http_session.cpp fills these from the parser (the header
+ * fields are views of the parsed message, which the session keeps until
+ * the exchange is over).
  */
 #ifndef CALLBOARD_GATEWAY_REQUEST_HPP
 #define CALLBOARD_GATEWAY_REQUEST_HPP
@@ -13,6 +15,7 @@
 
 #include "api_error.hpp"
 #include "call_args.hpp"
+#include "request_head.hpp"
 
 namespace gateway {
 
@@ -30,7 +33,8 @@ struct Request
 	std::string if_none_match;
 	std::string last_event_id;	/* an EventSource reconnecting */
 	bool		head = false;	/* HEAD: the GET's status and headers, no body */
-	std::string headers_json;	/* every header, names lower-cased, for request.headers */
+	/* Every header field, as received; valid while the exchange lasts (request_head.hpp writes them as JSON). */
+	HeaderFields header_fields;
 	std::string body;
 	std::string remote;			/* the client's address, for the log */
 };

@@ -1,0 +1,86 @@
+/*
+ * token_cache.cpp
+ *		Remembering tokens that passed.
+ */
+#include "token_cache.hpp"
+
+#include <limits>
+
+namespace gateway {
+
+const char *const kPerTokenClaims[4] = {"exp", "iat", "nbf", "jti"};
+
+namespace {
+
+/* PostgREST's clock skew: a token is accepted up to 30 seconds past its exp. */
+constexpr std::int64_t kAllowedSkewSeconds = 30;
+
+std::shared_ptr<const Who>
+written(Auth auth)
+{
+	nlohmann::json shared = auth.claims;
+	for (const char *claim : kPerTokenClaims)
+		shared.erase(claim);
+	auto		who = std::make_shared<Who>();
+	who->claims_json = auth.claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+	who->audience_claims = shared.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+	who->auth = std::move(auth);
+	return who;
+}
+
+/* Until when a token that passed now stays valid. */
+std::int64_t
+valid_until(const nlohmann::json &claims)
+{
+	auto		exp = claims.find("exp");
+	if (exp == claims.end() || !exp->is_number())
+		return std::numeric_limits<std::int64_t>::max();
+	double		seconds = exp->get<double>();
+	if (!(seconds < 9.0e18))
+		return std::numeric_limits<std::int64_t>::max();
+	return static_cast<std::int64_t>(seconds) + kAllowedSkewSeconds;
+}
+
+}								/* namespace */
+
+std::variant<std::shared_ptr<const Who>, ApiError>
+TokenCache::authenticate(const std::optional<std::string> &authorization, const AuthSettings &settings,
+						 std::int64_t now, bool allow_anonymous)
+{
+	bool		cacheable = authorization && authorization->size() <= kMaxTokenBytes;
+	if (cacheable)
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		auto		it = entries_.find(*authorization);
+		if (it != entries_.end())
+		{
+			if (now <= it->second.valid_until)
+				return it->second.who;
+			entries_.erase(it);
+		}
+	}
+
+	auto		checked = gateway::authenticate(authorization, settings, now, allow_anonymous);
+	if (auto *error = std::get_if<ApiError>(&checked))
+		return *error;
+	Auth		auth = std::get<Auth>(std::move(checked));
+	std::int64_t until = valid_until(auth.claims);
+	std::shared_ptr<const Who> who = written(std::move(auth));
+	if (cacheable && who->auth.authed)
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		if (entries_.size() >= kMaxEntries)
+			entries_.clear();	/* rare: a few checks again, never unbounded */
+		entries_[*authorization] = Entry{who, until};
+	}
+	return who;
+}
+
+void
+TokenCache::clear()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	entries_.clear();
+}
+
+}								/* namespace gateway */
