@@ -3,6 +3,7 @@
 #   make && make install          build both; install into the pg_config found
 #                                 (the gateway goes to $(pg_config --bindir))
 #   make installcheck             pg_regress and isolation tests, on a running server
+#                                 (it builds test/guard's test-only module first)
 
 EXTENSION = callboard
 EXTVERSION = 0.3.0

@@ -32,14 +32,14 @@ write_row(CallsReceiver *receiver, TupleTableSlot *slot)
 
 	MemoryContextSwitchTo(caller_context);
 
-	int			category = static_cast<int>(callboard::category_of_status(call.status.data,
-																		  call.status.len));
+	/* The query's rank is the mapping of call.status, computed for the sort. */
+	int			category = DatumGetInt32(slot->tts_values[COL_RANK]) - 1;
 	int			open = receiver->open_category;
 	const char *bad_column = nullptr;
 
-	/* The query sorts by the same mapping, so lists only ever move forward. */
-	if (category < open)
-		elog(ERROR, "calls query returned rows out of category order");
+	/* The query sorts by the rank, so lists only ever move forward. */
+	if (category < open || category >= callboard::kCategoryCount)
+		elog(ERROR, "calls query returned rank %d after rank %d", category + 1, open + 1);
 
 	bool		written = receiver->out->append([&](auto &out) {
 		if (category != open)

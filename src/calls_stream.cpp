@@ -178,9 +178,11 @@ read_rows(CallsStream *stream)
 		 * rows and marks the portal atEnd, after which it would never run
 		 * the executor again.  Here the receiver stopped it: the row it
 		 * stopped on is written, and the executor resumes after it on the
-		 * next fetch, as for a FETCH of a NO SCROLL cursor.  The only
-		 * supported alternative, fetching a count of rows, would bound the
-		 * buffer by rows rather than bytes.
+		 * next fetch, as for a FETCH of a NO SCROLL cursor.  (The row is not
+		 * counted in portalPos, which only absolute fetches read, and this
+		 * cursor is never fetched but forward.)  The only supported
+		 * alternative, fetching a count of rows, would bound the buffer by
+		 * rows rather than bytes.
 		 */
 		portal->atEnd = false;
 		return;

@@ -16,12 +16,14 @@ extern "C" {
 }
 
 /*
- * Result columns of the call queries, in order.  The sort keys come first:
- * fixed-width and never NULL, their offsets in a tuple are cached, where
- * after the text columns every comparison of the sort would walk the tuple.
+ * Result columns of the call queries, in order.  The sort keys come first,
+ * the category's rank included: fixed-width and never NULL, their offsets
+ * in a tuple are cached, where after the text columns every read of a key
+ * by the sort would walk the tuple.
  */
 enum CallColumn
 {
+	COL_RANK,					/* callboard_call_category_rank(status) */
 	COL_CREATED_AT,
 	COL_CALL_ID,
 	COL_CALL_SID,

@@ -5,7 +5,9 @@
  * The dashboard's question in one call: every outbound call, grouped by
  * category (call_category.hpp), newest first, with a summary.  One query,
  * run read-only in the caller's snapshot, streams its rows into the
- * document, so the lists and the totals always agree.
+ * document, so the lists and the totals always agree.  The stream
+ * (calls_stream.cpp) writes the same document with the same query and
+ * receiver, a chunk at a time.
  */
 #include "arguments.hpp"
 #include "call_category.hpp"
