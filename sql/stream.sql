@@ -202,6 +202,11 @@ SELECT * FROM chunks_before_error(NULL, 67108864);
 SET statement_timeout = '300ms';
 SELECT error_code, chunks > 0 AS after_some_chunks, message FROM chunks_before_error(NULL, 1000, 0.001);
 RESET statement_timeout;
+-- callboard.max_output_bytes set below its default (a per-role cap) ends
+-- the stream with 54000 once its chunks pass it; at the default it has none.
+SET callboard.max_output_bytes = '64kB';
+SELECT error_code, chunks, message FROM chunks_before_error(NULL, 16384);
+RESET callboard.max_output_bytes;
 RESET enable_sort;
 SELECT count(*) AS open_cursors FROM pg_cursors;
 RESET search_path;
