@@ -8,26 +8,15 @@
 
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
-#include <memory>
 
 #include "base64.hpp"
+#include "jwt_handle.hpp"
 
 namespace gateway {
 
 namespace {
 
 constexpr std::int64_t kAllowedSkewSeconds = 30;
-
-struct JwtFree
-{
-	void operator()(jwt_t *jwt) const { jwt_free(jwt); }
-};
-
-struct CharFree
-{
-	void operator()(char *s) const { std::free(s); }
-};
 
 /*
  * A time claim against an instant: negative, zero or positive as the claim
@@ -167,11 +156,11 @@ verify_token(const std::string &token, const AuthSettings &settings, std::int64_
 	if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char *>(settings.secret.data()),
 				   static_cast<int>(settings.secret.size())) != 0 || raw == nullptr)
 		return jwt_decode_error("JWT cryptographic operation failed");
-	std::unique_ptr<jwt_t, JwtFree> jwt(raw);
+	JwtHandle	jwt(raw);
 	if (jwt_get_alg(jwt.get()) != jwt_str_alg(alg_name.c_str()))
 		return jwt_decode_error("JWT cryptographic operation failed");
 
-	std::unique_ptr<char, CharFree> grants(jwt_get_grants_json(jwt.get(), nullptr));
+	JwtString	grants(jwt_get_grants_json(jwt.get(), nullptr));
 	nlohmann::json claims = grants ? nlohmann::json::parse(grants.get(), nullptr, false) : nlohmann::json();
 	if (!claims.is_object())
 		return jwt_claims_error("Parsing claims failed");
