@@ -3,6 +3,7 @@
 #   make && make install          build both; install into the pg_config found
 #                                 (the gateway goes to $(pg_config --bindir))
 #   make installcheck             pg_regress and isolation tests, on a running server
+#   make fuzz, make sanitize-check   see test/hardening.mk
 
 EXTENSION = callboard
 EXTVERSION = 0.2.0
@@ -70,3 +71,5 @@ clean-gateway:
 	rm -f callboard-gateway $(GATEWAY_OBJS) $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
 
 .PHONY: install-gateway clean-gateway
+
+include test/hardening.mk
