@@ -109,3 +109,16 @@ TEST(RpcBodyArgs, NoBodyIsAnEmptyObject)
 	}
 }
 
+// nlohmann/json stops reading at a NUL byte; JSON text never holds one, so
+// a body with one is invalid, whatever precedes it (found by fuzzing).
+TEST(RpcBodyArgs, NulByteIsInvalidJson)
+{
+	for (std::string body : {std::string("{}\0garbage", 10), std::string("{\"status\":\"failed\"}\0", 21),
+							 std::string("\0", 1), std::string("0\0[[[", 5)})
+	{
+		ApiError e = err(gateway::rpc_body_args(body, "api", calls()));
+		EXPECT_EQ(e.code, "PGRST102");
+		EXPECT_EQ(e.message, "Empty or invalid json");
+	}
+}
+
