@@ -69,9 +69,11 @@ fuzz-check: fuzz-build
 SANITIZE_DIR = build-asan
 SANITIZE_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer
 
+# -O1 -g1: what ASan advises, with line tables for its stacks; half the
+# compile time of -O2 -g on Boost.Beast's templates.
 sanitize-gateway:
-	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DCMAKE_CXX_FLAGS="$(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)" >/dev/null
+	cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=None \
+		-DCMAKE_CXX_FLAGS="-O1 -g1 $(SANITIZE_FLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(SANITIZE_FLAGS)" >/dev/null
 	cmake --build $(SANITIZE_DIR) -j$(shell nproc) --target callboard-gateway gateway_unit_tests callboard_unit_tests
 
 # The module from the same sources and PGXS flags as callboard.so, beside it.
