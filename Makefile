@@ -4,6 +4,7 @@
 #                                 (the gateway goes to $(pg_config --bindir))
 #   make installcheck             pg_regress and isolation tests, on a running server
 #                                 (it builds test/guard's test-only module first)
+#   make fuzz, make sanitize-check   see test/hardening.mk
 
 EXTENSION = callboard
 EXTVERSION = 0.3.0
@@ -79,3 +80,5 @@ clean-gateway:
 	rm -f $(GUARD_PROBE) test/guard/guard_probe.o test/guard/guard_probe.d
 
 .PHONY: install-gateway clean-gateway
+
+include test/hardening.mk

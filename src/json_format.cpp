@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "hex.hpp"
+
 #include "cpp_only.hpp"
 
 namespace callboard {
@@ -37,8 +39,6 @@ struct EscapeTable
 };
 
 constexpr EscapeTable kEscape;
-
-constexpr char kHex[] = "0123456789abcdef";
 
 /* "00".."99", so two digits cost one copy. */
 struct DigitPairs
@@ -127,8 +127,7 @@ write_json_string(char *out, const char *s, std::size_t n) noexcept
 		{
 			*out++ = '0';
 			*out++ = '0';
-			*out++ = kHex[*p >> 4];
-			*out++ = kHex[*p & 0xf];
+			out = write_hex_byte(out, *p);
 		}
 		p++;
 	}
@@ -161,8 +160,7 @@ write_json_uuid(char *out, const unsigned char bytes[16]) noexcept
 	{
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			*out++ = '-';
-		*out++ = kHex[bytes[i] >> 4];
-		*out++ = kHex[bytes[i] & 0xf];
+		out = write_hex_byte(out, bytes[i]);
 	}
 	*out++ = '"';
 	return out;

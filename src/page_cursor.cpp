@@ -4,6 +4,8 @@
  */
 #include "page_cursor.hpp"
 
+#include "hex.hpp"
+
 #include "cpp_only.hpp"
 
 namespace callboard {
@@ -37,12 +39,8 @@ encode_page_cursor(const PageCursor &cursor, char *out) noexcept
 	for (int i = 0; i < 16; i++)
 		bytes[10 + i] = cursor.id[i];
 
-	static const char hex[] = "0123456789abcdef";
 	for (std::size_t i = 0; i < kBytes; i++)
-	{
-		out[2 * i] = hex[bytes[i] >> 4];
-		out[2 * i + 1] = hex[bytes[i] & 0xf];
-	}
+		out = write_hex_byte(out, bytes[i]);
 }
 
 bool

@@ -116,9 +116,13 @@ rpc_query_args(const QueryParams &params, const std::string &schema, const RpcFu
 std::variant<RpcArgs, ApiError>
 rpc_body_args(const std::string &body, const std::string &schema, const RpcFunction &function)
 {
-	/* No body at all calls the function with its defaults. */
+	/* No body at all is no arguments, as {} is: the function's defaults, if it has them all. */
 	if (body.find_first_not_of(" \t\r\n") == std::string::npos)
+	{
+		if (auto error = check_names({}, schema, function, true))
+			return *error;
 		return RpcArgs{};
+	}
 
 	auto		parsed = parse_json_body(body);
 	if (auto *error = std::get_if<BodyError>(&parsed))

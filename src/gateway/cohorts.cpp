@@ -10,6 +10,7 @@
 #include <cctype>
 #include <map>
 
+#include "../hex.hpp"
 #include "gzip.hpp"
 #include "request_head.hpp"
 #include "sql_names.hpp"
@@ -105,19 +106,6 @@ private:
 	bool		streaming_ = false;
 };
 
-std::string
-hex(const unsigned char *bytes, std::size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	std::string out;
-	for (std::size_t i = 0; i < n; i++)
-	{
-		out += digits[bytes[i] >> 4];
-		out += digits[bytes[i] & 15];
-	}
-	return out;
-}
-
 }								/* namespace */
 
 std::string
@@ -126,7 +114,14 @@ etag_of(std::string_view bytes)
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int length = 0;
 	EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-	return "\"" + hex(digest, 16) + "\"";
+	/* A quoted strong ETag: the first 16 bytes of the SHA-256, as hex. */
+	char		tag[2 + 32];
+	char	   *out = tag;
+	*out++ = '"';
+	for (int i = 0; i < 16; i++)
+		out = callboard::write_hex_byte(out, digest[i]);
+	*out = '"';
+	return std::string(tag, sizeof(tag));
 }
 
 /* The fields of a key, each with its length first: no two keys read alike. */

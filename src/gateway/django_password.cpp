@@ -18,9 +18,6 @@ namespace {
 /* Django 3.2's default for pbkdf2_sha256. */
 constexpr int kDjangoIterations = 260000;
 
-/* A stored hash with more is refused rather than letting it stall a worker. */
-constexpr long kMaxIterations = 10000000;
-
 std::vector<unsigned char> pbkdf2_sha256(const std::string &password, const std::string &salt,
 										 int iterations, std::size_t length)
 {
@@ -35,8 +32,8 @@ std::vector<unsigned char> pbkdf2_sha256(const std::string &password, const std:
 
 }								/* namespace */
 
-bool
-check_django_password(const std::string &password, const std::string &encoded)
+std::optional<DjangoHash>
+parse_django_hash(const std::string &encoded)
 {
 	std::vector<std::string> parts;
 	std::size_t start = 0;
@@ -44,23 +41,32 @@ check_django_password(const std::string &password, const std::string &encoded)
 		parts.push_back(encoded.substr(start, dollar - start));
 	parts.push_back(encoded.substr(start));
 	if (parts.size() != 4 || parts[0] != "pbkdf2_sha256")
-		return false;
+		return std::nullopt;
 
+	/* Digit by digit, stopping before the count could overflow. */
 	long		iterations = 0;
 	for (char c : parts[1])
 	{
-		if (c < '0' || c > '9' || iterations > kMaxIterations)
-			return false;
+		if (c < '0' || c > '9' || iterations > kMaxDjangoIterations)
+			return std::nullopt;
 		iterations = iterations * 10 + (c - '0');
 	}
-	auto expected = base64_decode(parts[3]);
-	if (iterations < 1 || iterations > kMaxIterations || !expected || expected->empty())
-		return false;
+	auto hash = base64_decode(parts[3]);
+	if (iterations < 1 || iterations > kMaxDjangoIterations || !hash || hash->empty())
+		return std::nullopt;
+	return DjangoHash{iterations, parts[2], *hash};
+}
 
-	std::vector<unsigned char> actual = pbkdf2_sha256(password, parts[2], static_cast<int>(iterations),
-													  expected->size());
-	return actual.size() == expected->size() &&
-		CRYPTO_memcmp(actual.data(), expected->data(), actual.size()) == 0;
+bool
+check_django_password(const std::string &password, const std::string &encoded)
+{
+	auto stored = parse_django_hash(encoded);
+	if (!stored)
+		return false;
+	std::vector<unsigned char> actual = pbkdf2_sha256(password, stored->salt, static_cast<int>(stored->iterations),
+													  stored->hash.size());
+	return actual.size() == stored->hash.size() &&
+		CRYPTO_memcmp(actual.data(), stored->hash.data(), actual.size()) == 0;
 }
 
 void

@@ -7,9 +7,27 @@
 #ifndef CALLBOARD_GATEWAY_DJANGO_PASSWORD_HPP
 #define CALLBOARD_GATEWAY_DJANGO_PASSWORD_HPP
 
+#include <optional>
 #include <string>
 
 namespace gateway {
+
+/*
+ * The most iterations a stored hash may ask for: ten times Django 5.2's
+ * default (1,000,000), about 2 s of one core.  A hash asking for more is
+ * refused rather than letting each login attempt pin a core for minutes.
+ */
+constexpr long kMaxDjangoIterations = 10000000;
+
+struct DjangoHash
+{
+	long		iterations;		/* 1..kMaxDjangoIterations */
+	std::string salt;
+	std::string hash;			/* decoded, not empty */
+};
+
+/* The parts of a pbkdf2_sha256 hash; nullopt for any other or a malformed one. */
+std::optional<DjangoHash> parse_django_hash(const std::string &encoded);
 
 /* False also for hashes in another or a malformed format. */
 bool		check_django_password(const std::string &password, const std::string &encoded);

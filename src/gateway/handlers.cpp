@@ -262,8 +262,12 @@ std::optional<std::int64_t> token_expiry(const Who &who)
 
 const char *const kLoginSql =
 	"SELECT id, password, is_active FROM auth_user WHERE email = $1 ORDER BY id";
+/*
+ * int8, not auth_user.id's own type: a token's user_id is any int64, and one
+ * beyond an integer id must match no row (401) rather than fail the cast.
+ */
 const char *const kActiveUserSql =
-	"SELECT is_active FROM auth_user WHERE id = $1";
+	"SELECT is_active FROM auth_user WHERE id = $1::int8";
 
 }								/* namespace */
 

@@ -9,6 +9,13 @@ namespace gateway {
 std::variant<nlohmann::json, BodyError>
 parse_json_body(std::string_view body)
 {
+	/*
+	 * nlohmann/json takes a NUL byte for the end of the input, so "{}\0junk"
+	 * would parse as {}.  JSON text never holds one, escaped or not.
+	 */
+	if (body.find('\0') != std::string_view::npos)
+		return BodyError::invalid;
+
 	bool		too_deep = false;
 	nlohmann::json::parser_callback_t depth_limit =
 		[&too_deep](int depth, nlohmann::json::parse_event_t, nlohmann::json &) {

@@ -7,10 +7,10 @@
 #include <jwt.h>
 
 #include <cctype>
-#include <cstdlib>
-#include <memory>
+#include <cmath>
 
 #include "base64.hpp"
+#include "jwt_handle.hpp"
 
 namespace gateway {
 
@@ -18,28 +18,52 @@ namespace {
 
 constexpr std::int64_t kAllowedSkewSeconds = 30;
 
-struct JwtFree
+/*
+ * A time claim against an instant: negative, zero or positive as the claim
+ * is earlier, the same or later.  PostgREST compares them as numbers, so a
+ * fraction of a second counts, and a value beyond int64 is simply far in the
+ * future or the past: it is never converted to an integer it does not fit.
+ * `claim` is a number and not NaN.
+ */
+int compare_time(const nlohmann::json &claim, std::int64_t instant)
 {
-	void operator()(jwt_t *jwt) const { jwt_free(jwt); }
-};
-
-struct CharFree
-{
-	void operator()(char *s) const { std::free(s); }
-};
+	if (claim.is_number_unsigned() &&
+		claim.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+		return 1;
+	if (claim.is_number_integer())
+	{
+		std::int64_t i = claim.get<std::int64_t>();
+		return (i > instant) - (i < instant);
+	}
+	double		d = claim.get<double>();
+	/* 2^63, exactly: every int64 is below it, and at or above -2^63. */
+	constexpr double kTwo63 = 9223372036854775808.0;
+	if (d >= kTwo63)
+		return 1;
+	if (d < -kTwo63)
+		return -1;
+	double		whole = std::floor(d);
+	std::int64_t seconds = static_cast<std::int64_t>(whole);	/* in range: checked above */
+	if (seconds != instant)
+		return seconds > instant ? 1 : -1;
+	return d > whole ? 1 : 0;
+}
 
 /* PostgREST's time checks: claim, when it is violated, what to say. */
 struct TimeRule
 {
 	const char *claim;
-	bool		(*violated) (std::int64_t now, std::int64_t value);
+	bool		(*violated) (std::int64_t now, const nlohmann::json &value);
 	const char *message;
 };
 
 const TimeRule kTimeRules[] = {
-	{"exp", [](std::int64_t now, std::int64_t t) { return now - kAllowedSkewSeconds > t; }, "JWT expired"},
-	{"nbf", [](std::int64_t now, std::int64_t t) { return now + kAllowedSkewSeconds < t; }, "JWT not yet valid"},
-	{"iat", [](std::int64_t now, std::int64_t t) { return now + kAllowedSkewSeconds < t; }, "JWT issued at future"},
+	{"exp", [](std::int64_t now, const nlohmann::json &t) { return compare_time(t, now - kAllowedSkewSeconds) < 0; },
+	 "JWT expired"},
+	{"nbf", [](std::int64_t now, const nlohmann::json &t) { return compare_time(t, now + kAllowedSkewSeconds) > 0; },
+	 "JWT not yet valid"},
+	{"iat", [](std::int64_t now, const nlohmann::json &t) { return compare_time(t, now + kAllowedSkewSeconds) > 0; },
+	 "JWT issued at future"},
 };
 
 std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthSettings &settings,
@@ -50,11 +74,10 @@ std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthSet
 		auto it = claims.find(rule.claim);
 		if (it == claims.end() || it->is_null())
 			continue;
-		if (!it->is_number())
+		/* JSON has no NaN, but a double can hold one: it is no time either. */
+		if (!it->is_number() || (it->is_number_float() && std::isnan(it->get<double>())))
 			return jwt_claims_error(std::string("The JWT '") + rule.claim + "' claim must be a number");
-		std::int64_t value = it->is_number_float() ? static_cast<std::int64_t>(it->get<double>())
-			: it->get<std::int64_t>();
-		if (rule.violated(now, value))
+		if (rule.violated(now, *it))
 			return jwt_claims_error(rule.message);
 	}
 	auto aud = claims.find("aud");
@@ -133,11 +156,11 @@ verify_token(const std::string &token, const AuthSettings &settings, std::int64_
 	if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char *>(settings.secret.data()),
 				   static_cast<int>(settings.secret.size())) != 0 || raw == nullptr)
 		return jwt_decode_error("JWT cryptographic operation failed");
-	std::unique_ptr<jwt_t, JwtFree> jwt(raw);
+	JwtHandle	jwt(raw);
 	if (jwt_get_alg(jwt.get()) != jwt_str_alg(alg_name.c_str()))
 		return jwt_decode_error("JWT cryptographic operation failed");
 
-	std::unique_ptr<char, CharFree> grants(jwt_get_grants_json(jwt.get(), nullptr));
+	JwtString	grants(jwt_get_grants_json(jwt.get(), nullptr));
 	nlohmann::json claims = grants ? nlohmann::json::parse(grants.get(), nullptr, false) : nlohmann::json();
 	if (!claims.is_object())
 		return jwt_claims_error("Parsing claims failed");

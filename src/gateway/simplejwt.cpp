@@ -7,18 +7,14 @@
 #include <jwt.h>
 #include <openssl/rand.h>
 
-#include <cstdlib>
-#include <memory>
 #include <stdexcept>
+
+#include "../hex.hpp"
+#include "jwt_handle.hpp"
 
 namespace gateway {
 
 namespace {
-
-struct JwtFree
-{
-	void operator()(jwt_t *jwt) const { jwt_free(jwt); }
-};
 
 /* uuid.uuid4().hex */
 std::string uuid4_hex()
@@ -28,14 +24,10 @@ std::string uuid4_hex()
 		throw std::runtime_error("RAND_bytes failed");
 	b[6] = (b[6] & 0x0f) | 0x40;
 	b[8] = (b[8] & 0x3f) | 0x80;
-	static const char hex[] = "0123456789abcdef";
-	std::string out;
-	for (unsigned char c : b)
-	{
-		out += hex[c >> 4];
-		out += hex[c & 0xf];
-	}
-	return out;
+	char		digits[2 * sizeof b];
+	for (std::size_t i = 0; i < sizeof b; i++)
+		callboard::write_hex_byte(digits + 2 * i, b[i]);
+	return std::string(digits, sizeof digits);
 }
 
 }								/* namespace */
@@ -47,7 +39,7 @@ mint_token(const std::string &secret, const char *token_type, std::int64_t user_
 	jwt_t	   *raw = nullptr;
 	if (jwt_new(&raw) != 0)
 		throw std::bad_alloc();
-	std::unique_ptr<jwt_t, JwtFree> jwt(raw);
+	JwtHandle	jwt(raw);
 
 	if (jwt_add_grant(jwt.get(), "token_type", token_type) != 0 ||
 		jwt_add_grant_int(jwt.get(), "exp", static_cast<long>(now + lifetime_seconds)) != 0 ||
@@ -58,7 +50,7 @@ mint_token(const std::string &secret, const char *token_type, std::int64_t user_
 					static_cast<int>(secret.size())) != 0)
 		throw std::runtime_error("cannot build the token");
 
-	std::unique_ptr<char, decltype(&std::free)> encoded(jwt_encode_str(jwt.get()), &std::free);
+	JwtString	encoded(jwt_encode_str(jwt.get()));
 	if (!encoded)
 		throw std::runtime_error("cannot encode the token");
 	return encoded.get();

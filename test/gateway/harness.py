@@ -24,6 +24,11 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # CALLBOARD_GATEWAY: another build of the binary (the sanitizer build, say).
 GATEWAY = os.environ.get("CALLBOARD_GATEWAY") or os.path.join(ROOT, "callboard-gateway")
+# A sanitizer build (make sanitize-gateway) stops at its first report and
+# prints a stack; Gateway.stop() fails the test if its log holds a report.
+SANITIZER_OPTIONS = {"ASAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+                     "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1"}
+SANITIZER_REPORTS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 JWT_SECRET = "callboard-test-secret-0123456789-abcdefghij"
 AUTHENTICATOR_PASSWORD = "authenticator-test-password"
 SAMPLE_CALLS = 150
@@ -208,7 +213,9 @@ class Gateway:
         self.write_config()
         self.log_path = self.conf_path + ".log"
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([GATEWAY, self.conf_path], stdout=self.log, stderr=subprocess.STDOUT)
+        env = dict(SANITIZER_OPTIONS, **os.environ)
+        self.process = subprocess.Popen([GATEWAY, self.conf_path], stdout=self.log, stderr=subprocess.STDOUT,
+                                        env=env)
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
@@ -237,6 +244,12 @@ class Gateway:
                 self.process.wait()
         self.log.close()
         os.unlink(self.conf_path)
+        with open(self.log_path, errors="replace") as f:
+            log = f.read()
+        reports = [marker for marker in SANITIZER_REPORTS if marker in log]
+        if reports:
+            start = min(log.index(marker) for marker in reports)
+            raise AssertionError("sanitizer report in %s:\n%s" % (self.log_path, log[max(0, start - 200):start + 4000]))
 
     def log_lines(self):
         with open(self.log_path) as f:

@@ -122,3 +122,13 @@ def test_password_checks_at_once_are_bounded(upstream, app_db):
         assert login(g, "dispatcher@example.com", "dispatch-2025!").status_code == 200
     finally:
         g.stop()
+
+
+def test_refresh_for_a_user_id_that_no_account_can_have(gateway):
+    """auth_user.id is an integer: a larger id is no account, as SimpleJWT
+    answers, not a 400 carrying the database's out-of-range error."""
+    expected = {"detail": "No active account found for the given token.", "code": "no_active_account"}
+    for user_id in [2**63 - 1, -2**63, 2**31, -2**31 - 1, 999999]:
+        r = requests.post(gateway.url + REFRESH, json={"refresh": simplejwt_token(user_id, "refresh")})
+        assert r.status_code == 401, user_id
+        assert r.json() == expected, user_id

@@ -95,3 +95,31 @@ TEST(RpcSql, NamedParametersOnlyForTheArgumentsGiven)
 	EXPECT_EQ(*values[0], "x';DROP");
 	EXPECT_EQ(*values[1], "ab");
 }
+
+// No body is no arguments, as {} is: a function with a required argument is
+// then PGRST202, not a call that PostgreSQL refuses (found by fuzzing).
+TEST(RpcBodyArgs, NoBodyIsAnEmptyObject)
+{
+	for (const char *body : {"", " \r\n\t", "{}"})
+	{
+		ApiError e = err(gateway::rpc_body_args(body, "api", page()));
+		EXPECT_EQ(e.code, "PGRST202") << body;
+		EXPECT_EQ(e.message, "Could not find the function api.scheduled_outbound_calls_page without parameters in the schema cache")
+			<< body;
+		EXPECT_EQ(show(ok(gateway::rpc_body_args(body, "api", calls()))), "");
+	}
+}
+
+// nlohmann/json stops reading at a NUL byte; JSON text never holds one, so
+// a body with one is invalid, whatever precedes it (found by fuzzing).
+TEST(RpcBodyArgs, NulByteIsInvalidJson)
+{
+	for (std::string body : {std::string("{}\0garbage", 10), std::string("{\"status\":\"failed\"}\0", 21),
+							 std::string("\0", 1), std::string("0\0[[[", 5)})
+	{
+		ApiError e = err(gateway::rpc_body_args(body, "api", calls()));
+		EXPECT_EQ(e.code, "PGRST102");
+		EXPECT_EQ(e.message, "Empty or invalid json");
+	}
+}
+

@@ -4,6 +4,8 @@
 #include "django_password.hpp"
 
 using gateway::check_django_password;
+using gateway::kMaxDjangoIterations;
+using gateway::parse_django_hash;
 
 namespace {
 const std::string kDispatcher =
@@ -36,4 +38,27 @@ TEST(DjangoPassword, OtherFormatsAreRefused)
 	EXPECT_FALSE(check_django_password("x", "pbkdf2_sha256$1000$salt$***"));
 	EXPECT_FALSE(check_django_password("x", "pbkdf2_sha256$1000$salt"));
 	EXPECT_FALSE(check_django_password("x", ""));
+}
+
+// A stored hash is parsed before any PBKDF2 runs: an iteration count that
+// would pin a core (2^31 is about 8 minutes of SHA-256 here) is refused.
+TEST(DjangoPassword, IterationCountsAreBounded)
+{
+	auto hash = [](const std::string &iterations) {
+		return "pbkdf2_sha256$" + iterations + "$salt$aGFzaA==";
+	};
+	ASSERT_TRUE(parse_django_hash(hash("260000")));
+	EXPECT_EQ(parse_django_hash(hash("260000"))->iterations, 260000);
+	EXPECT_EQ(parse_django_hash(hash("260000"))->salt, "salt");
+	EXPECT_EQ(parse_django_hash(hash("260000"))->hash, "hash");
+	EXPECT_EQ(parse_django_hash(hash(std::to_string(kMaxDjangoIterations)))->iterations, kMaxDjangoIterations);
+	EXPECT_EQ(parse_django_hash(hash("000001"))->iterations, 1);
+	EXPECT_FALSE(parse_django_hash(hash(std::to_string(kMaxDjangoIterations + 1))));
+	EXPECT_FALSE(parse_django_hash(hash("2147483648")));
+	EXPECT_FALSE(parse_django_hash(hash("9223372036854775807")));
+	EXPECT_FALSE(parse_django_hash(hash("99999999999999999999999999999999")));
+	EXPECT_FALSE(parse_django_hash(hash("-1")));
+	EXPECT_FALSE(parse_django_hash(hash("+1000")));
+	EXPECT_FALSE(parse_django_hash(hash("")));
+	EXPECT_FALSE(check_django_password("x", hash("2147483648")));
 }

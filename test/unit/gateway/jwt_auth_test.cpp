@@ -149,6 +149,33 @@ TEST(Authenticate, TimeClaimsWithThirtySecondsOfSkew)
 	EXPECT_EQ(error_of(bearer(sign(R"({"exp":"soon"})"))).message, "The JWT 'exp' claim must be a number");
 }
 
+// PostgREST compares the time claims as numbers: a fraction of a second
+// counts, and a value beyond any int64 is far future or far past, not an
+// overflow (which was undefined behaviour and let such tokens through).
+TEST(Authenticate, TimeClaimsThatAreHugeOrFractional)
+{
+	auto with = [](const std::string &claims) {
+		return bearer(sign(R"({"role":"dashboard_user",)" + claims + "}"));
+	};
+	EXPECT_TRUE(auth_of(with(R"("exp":1e300)")).authed);
+	EXPECT_TRUE(auth_of(with(R"("exp":9.3e18)")).authed);
+	EXPECT_EQ(error_of(with(R"("exp":-1e300)")).message, "JWT expired");
+	EXPECT_EQ(error_of(with(R"("nbf":1e300)")).message, "JWT not yet valid");
+	EXPECT_EQ(error_of(with(R"("nbf":9.3e18)")).message, "JWT not yet valid");
+	EXPECT_TRUE(auth_of(with(R"("nbf":-1e300)")).authed);
+	EXPECT_EQ(error_of(with(R"("iat":1e300)")).message, "JWT issued at future");
+
+	auto at = [&](const char *claim, const std::string &t) { return with("\"" + std::string(claim) + "\":" + t); };
+	EXPECT_TRUE(auth_of(at("exp", std::to_string(kNow - 30) + ".0")).authed);
+	EXPECT_TRUE(auth_of(at("exp", std::to_string(kNow - 30) + ".5")).authed);
+	EXPECT_EQ(error_of(at("exp", std::to_string(kNow - 31) + ".5")).message, "JWT expired");
+	EXPECT_TRUE(auth_of(at("exp", std::to_string(kNow - 30) + "e0")).authed);
+	EXPECT_TRUE(auth_of(at("nbf", std::to_string(kNow + 30) + ".0")).authed);
+	EXPECT_EQ(error_of(at("nbf", std::to_string(kNow + 30) + ".5")).message, "JWT not yet valid");
+	EXPECT_EQ(error_of(at("iat", std::to_string(kNow + 30) + ".001")).message, "JWT issued at future");
+	EXPECT_TRUE(auth_of(at("iat", std::to_string(kNow + 29) + ".999")).authed);
+}
+
 TEST(Authenticate, Audience)
 {
 	AuthSettings s = settings();
