@@ -206,9 +206,41 @@ def parse_wrk(out):
             "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0}
 
 
-def wrk(url, threads=2, connections=16, seconds=10, headers=()):
-    out = subprocess.run(wrk_args(threads, connections, seconds, headers) + [url], check=True,
-                         capture_output=True, text=True).stdout
+# A wrk script that sends, request after request, the next of the tokens in the
+# file given after "--": every request its own audience (cohort), so that no
+# two in flight share one query.
+ROTATE_TOKENS = """
+local tokens = {}
+local n = 0
+function init(args)
+  for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
+  n = math.random(#tokens)
+end
+function request()
+  n = n % #tokens + 1
+  return wrk.format(nil, nil, {["Authorization"] = "Bearer " .. tokens[n]})
+end
+"""
+
+
+def wrk(url, threads=2, connections=16, seconds=10, headers=(), tokens=None):
+    """wrk's figures; with `tokens`, each request carries the next of them (ROTATE_TOKENS)."""
+    args = wrk_args(threads, connections, seconds, headers)
+    files = []
+    if tokens:
+        for text in (ROTATE_TOKENS, "\n".join(tokens) + "\n"):
+            fd, path = tempfile.mkstemp()
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            files.append(path)
+        args += ["-s", files[0], url, "--", files[1]]
+    else:
+        args.append(url)
+    try:
+        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    finally:
+        for path in files:
+            os.unlink(path)
     return parse_wrk(out)
 
 

@@ -71,8 +71,6 @@ class Served:
         requests.get(self.gateway.url + "/rpc/scheduled_outbound_calls_summary",
                      headers={"Authorization": "Bearer " + token}, timeout=600)
         self.backend = b.backend_pid(cur, DB)
-        self.backend_base = b.kb(self.backend, "VmRSS")
-        b.reset_peak(self.backend)
 
     def request(self):
         g0, k0 = b.minflt(self.pid), b.minflt(self.backend)
@@ -188,7 +186,8 @@ def main():
                 s.request()                     # each warmed up alike
             for s in served:
                 s.times, s.faults, s.backend_faults, s.statuses = [], 0, 0, []
-                b.reset_peak(s.backend)
+                b.reset_peak(s.backend)         # from here, the peak over what the warm-up left resident
+                s.backend_base = b.kb(s.backend, "VmRSS")
             for _ in range(runs):
                 floor.run()
                 for s in served:

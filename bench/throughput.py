@@ -12,9 +12,12 @@ log-level error (the gateway's default: no access-log line per 200).  The
 database, the gateway and wrk share this machine's cores.
 
   wrk            the 100-call and the 1,000-call document under wrk -t2 -c64 and
-                 -t2 -c16, -d8s: without the change signal (every request runs
-                 its query) and with it (an unchanged document is answered from
-                 the audience's memory).
+                 -t2 -c16, -d8s: without the change signal, with 1,000 tokens of
+                 different audiences rotated request by request (so nearly every
+                 request runs its own query), then with one token (concurrent
+                 requests of one audience share the query under way); and with
+                 the change signal (an unchanged document is answered from the
+                 audience's memory).
   small vs large a 100-call page (/rpc/scheduled_outbound_calls_page, page_size
                  100) under wrk -t1 -c4, alone and while a second wrk -t1 -c16
                  downloads the 10,000-call document (3.5 MB) continuously:
@@ -43,10 +46,20 @@ from live import Clients, build_client
 
 MB = 1e6
 PAGE = "/rpc/scheduled_outbound_calls_page?category=completed&page_size=100"
+AUDIENCES = 1000
 
 
-def wrk_grid(cluster, dbname, calls, token, seconds, grid, signal):
+def audience_tokens(k):
+    now = int(time.time())
+    return [b.make_token({"role": "dashboard_user", "viewer": i, "iat": now, "exp": now + 4 * 3600})
+            for i in range(k)]
+
+
+def wrk_grid(cluster, dbname, calls, token, seconds, grid, signal, audiences=None):
+    """wrk on the document; with `audiences`, requests rotate over that many tokens of
+    different audiences (claims), so that concurrent requests do not share a query."""
     g = b.admin_gateway(None, cluster, dbname, db_pool=8, log_level="error")
+    tokens = audience_tokens(audiences) if audiences else None
     rows = []
     try:
         url = g.url + b.LEGACY
@@ -58,15 +71,17 @@ def wrk_grid(cluster, dbname, calls, token, seconds, grid, signal):
         b.wrk(url, threads=2, connections=16, seconds=2, headers=headers)      # warm-up
         for threads, connections in grid:
             m0 = b.metrics(g)
-            w = b.wrk(url, threads=threads, connections=connections, seconds=seconds, headers=headers)
+            w = b.wrk(url, threads=threads, connections=connections, seconds=seconds,
+                      headers=[] if tokens else headers, tokens=tokens)
             m1 = b.metrics(g)
             w.update({"calls": calls, "signal": signal, "threads": threads, "connections": connections,
+                      "audiences": audiences or 1,
                       "builds": m1.get("callboard_cohort_builds_total", 0) - m0.get("callboard_cohort_builds_total", 0),
                       "hits": m1.get("callboard_cohort_cache_hits_total", 0)
                       - m0.get("callboard_cohort_cache_hits_total", 0)})
             rows.append(w)
-            print("%d calls, signal %s, -t%d -c%d: %.0f req/s" % (calls, "on" if signal else "off", threads,
-                                                                 connections, w["rps"]), flush=True)
+            print("%d calls, signal %s, %d audiences, -t%d -c%d: %.0f req/s"
+                  % (calls, "on" if signal else "off", audiences or 1, threads, connections, w["rps"]), flush=True)
         rows_hwm = b.kb(g.process.pid, "VmHWM") * 1024
         for r in rows:
             r["hwm"] = rows_hwm
@@ -145,6 +160,8 @@ def main():
         cluster.psql("tp10000", "-c", "CREATE INDEX twilio_calls_callboard_pages ON twilio_calls "
                      "(api.callboard_call_category_rank(status), created_at DESC, id) WHERE direction = 'outbound'",
                      "-c", "ANALYZE twilio_calls")
+        for calls in (100, 1000):
+            rows += wrk_grid(cluster, "tp%d" % calls, calls, token, seconds, grid, False, audiences=AUDIENCES)
         for signal in (False, True):
             for calls in (100, 1000):
                 if signal:
@@ -165,7 +182,7 @@ def write_reports(args, rows, mixed, idle_result, seconds, elapsed):
         w.writerow(["test", "calls", "change_signal", "wrk", "requests_per_s", "p50_ms", "p90_ms", "p99_ms",
                     "non_2xx", "socket_errors", "builds", "cache_hits", "gateway_peak_rss_bytes"])
         for r in rows:
-            w.writerow(["document", r["calls"], int(r["signal"]), "-t%d -c%d -d%ds" % (r["threads"],
+            w.writerow(["document, %d audiences" % r["audiences"], r["calls"], int(r["signal"]), "-t%d -c%d -d%ds" % (r["threads"],
                         r["connections"], seconds), r["rps"], r["p50"], r["p90"], r["p99"], r["non2xx"],
                         r["socket_errors"], r["builds"], r["hits"], r["hwm"]])
         for m in mixed:
@@ -178,16 +195,21 @@ def write_reports(args, rows, mixed, idle_result, seconds, elapsed):
             w.writerow(["idle connections", 100, 0, "%d connections" % idle_result["n"], "", "", "", "", "", "",
                         "", "", idle_result["hwm"]])
 
-    lines = ["wrk on the Django path with a SimpleJWT token, log-level error; PostgreSQL, the gateway and wrk on "
-             "the same %d cores. Without the change signal every request runs its query; with it an unchanged "
-             "document is answered from the audience's memory (builds / cache hits by the gateway's metrics "
-             "during the run)." % os.cpu_count(), "",
-             "| document | change signal | wrk | requests/s | p50 | p99 | builds / cache hits | non-2xx |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["wrk on the Django path, log-level error; PostgreSQL, the gateway and wrk on the same %d cores. "
+             "Without the change signal a request runs the document's query, or shares the one under way for its "
+             "audience (one SimpleJWT token: one audience, so concurrent requests share); with %d tokens of "
+             "different audiences ({\"role\": \"dashboard_user\", \"viewer\": i}) rotated request by request "
+             "(a wrk script) nearly every request runs its own query. With the change signal an unchanged "
+             "document is answered from the audience's memory. Builds / cache hits by the gateway's metrics "
+             "during the run." % (os.cpu_count(), AUDIENCES), "",
+             "| document | change signal | tokens | wrk | requests/s | p50 | p99 | builds / cache hits | non-2xx |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append("| %d calls | %s | -t%d -c%d -d%ds | **%.0f** | %.2f ms | %.2f ms | %d / %d | %d |" % (
-            r["calls"], "on" if r["signal"] else "off", r["threads"], r["connections"], seconds, r["rps"], r["p50"],
-            r["p99"], r["builds"], r["hits"], r["non2xx"] + r["socket_errors"]))
+        lines.append("| %d calls | %s | %s | -t%d -c%d -d%ds | **%.0f** | %.2f ms | %.2f ms | %d / %d | %d |" % (
+            r["calls"], "on" if r["signal"] else "off",
+            "one" if r["audiences"] == 1 else "%d audiences, rotated" % r["audiences"], r["threads"],
+            r["connections"], seconds, r["rps"], r["p50"], r["p99"], r["builds"], r["hits"],
+            r["non2xx"] + r["socket_errors"]))
     lines += ["", "Small requests while 16 clients download the 10,000-call document (3.5 MB) continuously: "
               "the small one is a 100-call page (/rpc/scheduled_outbound_calls_page, page_size 100, README's "
               "pages index) under wrk -t1 -c4 -d%ds; the large ones a second wrk -t1 -c16; db-pool 24." % seconds,
