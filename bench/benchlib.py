@@ -109,9 +109,17 @@ def start_gateway(binary, cluster, dbname, **settings):
     saved = harness.GATEWAY
     harness.GATEWAY = binary or saved
     try:
-        return harness.Gateway(cluster, dbname, **settings)
+        g = harness.Gateway(cluster, dbname, **settings)
     finally:
         harness.GATEWAY = saved
+    stop_it = g.stop
+
+    def stop_and_clean():
+        stop_it()
+        if os.path.exists(g.log_path):
+            os.unlink(g.log_path)
+    g.stop = stop_and_clean
+    return g
 
 
 def old_gateway():
@@ -210,11 +218,16 @@ def parse_wrk(out):
 # file given after "--": every request its own audience (cohort), so that no
 # two in flight share one query.
 ROTATE_TOKENS = """
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
 local tokens = {}
 local n = 0
 function init(args)
   for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
-  n = math.random(#tokens)
+  n = (id * 7919) % #tokens       -- each thread starts elsewhere in the list
 end
 function request()
   n = n % #tokens + 1

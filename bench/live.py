@@ -160,7 +160,7 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
         time.sleep(1)
         result["rss_connected"] = b.kb(pid, "VmRSS") * 1024
 
-        latencies, per_commit_max, queries, missing, extra, errors = [], [], [], 0, 0, 0
+        latencies, per_commit_max, per_commit_min, queries, missing, extra, errors = [], [], [], [], 0, 0, 0
         cpu1 = b.cpu_seconds(pid)
         seen = s["events"]
         for i in range(commits):
@@ -183,6 +183,7 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
             lat = [v[0] for v in got.values()]
             latencies += lat
             per_commit_max.append(max(lat) if lat else float("nan"))
+            per_commit_min.append(min(lat) if lat else float("nan"))
             time.sleep(0.1)
             queries.append(document_queries(cluster, since))
             time.sleep(max(0, gap - 0.4))
@@ -191,7 +192,7 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
         result.update({
             "commits": commits, "p50": b.percentile(latencies, 50), "p90": b.percentile(latencies, 90),
             "p99": b.percentile(latencies, 99), "max": max(latencies) if latencies else float("nan"),
-            "last_median": b.median(per_commit_max), "missing": missing, "extra": extra, "errors": errors,
+            "last_median": b.median(per_commit_max), "first_median": b.median(per_commit_min), "missing": missing, "extra": extra, "errors": errors,
             "queries": queries, "refreshes": m.get("callboard_cohort_refreshes_total", 0) - refreshes0,
             "rss": b.kb(pid, "VmRSS") * 1024, "hwm": b.kb(pid, "VmHWM") * 1024,
             "cpu_per_change": (cpu2 - cpu1) / commits, "closed": clients.stats()["closed"],
@@ -375,19 +376,21 @@ def write_reports(args, results, nginx_rows, nginx_info, wrk_args, rounds, elaps
                                               r["cpu_us"]])
 
     lines = ["Commit to screen: an UPDATE of one call committed on another connection, then the time until each "
-             "subscriber's event-stream client has parsed the end of the new document's event (%d commits %.0f s "
+             "subscriber's event-stream client has parsed the end of the new document's event; p50 to max over "
+             "every subscriber and commit, first and last subscriber the median over commits (%d commits %.0f s "
              "apart; %d cohorts: tokens whose claims differ; change signal on; callboard-live-interval-ms 100). "
              "Subscribers are one C++ client (bench/sse_clients.cpp) on the same %d cores as the gateway and "
              "PostgreSQL." % (results[0]["commits"], args.gap, args.cohorts, os.cpu_count()), "",
-             "| document | subscribers | p50 | p90 | p99 | max | last subscriber (median over commits) | "
+             "| document | subscribers | first subscriber | p50 | p90 | p99 | max | last subscriber | "
              "queries per change | gateway RSS, all connected | peak RSS | gateway CPU per change |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         q = r.get("queries", [])
         qtext = ("%d" % q[0] if len(set(q)) == 1 else "/".join(str(x) for x in q)) if q else "-"
-        lines.append("| %d calls (%.0f kB) | %d | %.1f ms | %.1f ms | **%.1f ms** | %.1f ms | %.1f ms | %s "
+        lines.append("| %d calls (%.0f kB) | %d | %.1f ms | %.1f ms | %.1f ms | **%.1f ms** | %.1f ms | %.1f ms | %s "
                      "(refreshes %d) | %.1f MB | %.1f MB | %.0f ms |" % (
-                         r["calls"], r.get("doc_bytes", 0) / 1e3, r["subscribers"], r["p50"], r["p90"], r["p99"],
+                         r["calls"], r.get("doc_bytes", 0) / 1e3, r["subscribers"], r["first_median"], r["p50"],
+                         r["p90"], r["p99"],
                          r["max"], r["last_median"], qtext, r["refreshes"], r["rss_connected"] / MB, r["hwm"] / MB,
                          r["cpu_per_change"] * 1000))
     lines.append("")
