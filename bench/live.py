@@ -34,8 +34,8 @@ gateway against nginx's 304 for a tiny file.  Same wrk settings (-t2 -c32
 is counted too.
 
 Writes live.md and live.csv into --out (default bench/results).  Run as root
-(bench/run installs the extension first, under the install lock).  About 6
-minutes (--quick 2).
+(bench/run installs the extension first, under the install lock).  About 3
+minutes (--quick 1).
 """
 import argparse
 import csv

@@ -30,8 +30,9 @@ hold 16 x 0.35 GB twice).
 
 Writes stream.md and stream.csv into --out (default bench/results).  Run as
 root, with the extension installed (bench/run does both, under the install
-lock).  About 3 minutes; --quick 1 minute; --ten-million adds about 25
-(loading 10,000,000 calls takes 5, the 16 downloads of 3.5 GB most of the rest).
+lock).  About 4 minutes (2 of them loading 1,000,000 calls); --quick under a
+minute (plus about 40 s to build the old gateway, once); --ten-million adds
+about 16 (10 of them loading, 4 for the 16 downloads of 3.5 GB).
 """
 import argparse
 import csv

@@ -32,7 +32,7 @@ database, the gateway and wrk share this machine's cores.
 
 Writes throughput.md and throughput.csv into --out (default bench/results).
 Run as root (bench/run installs the extension first, under the install lock).
-About 4 minutes (--quick 1 1/2).
+About 3 minutes (--quick 1 1/2).
 """
 import argparse
 import csv
