@@ -14,7 +14,9 @@ sequence.  At each size, on the same rows:
     libpq       SELECT scheduled_outbound_calls(), fetched whole by libpq
     sql         the hand-written SQL version (bench/reference.sql), likewise
     copy floor  COPY (same columns, join, filter, order) TO '/dev/null'
-  wrk (1,000 and 10,000 calls, all and status=pending): requests/s, p50, p99
+  wrk (1,000 and 10,000 calls, all and status=pending): requests/s, p50, p99;
+    the gateway also with callboard's change signal on, which answers an
+    unchanged document from memory (the signal is turned off again after)
   peak memory: a Django worker's RSS and the gateway's under wrk; the
     PostgreSQL backend's while building the document
   response bytes, and a check that Django and the gateway return the same
@@ -41,6 +43,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "gateway"))
+import benchlib  # noqa: E402
 import harness  # noqa: E402
 import report  # noqa: E402
 from conftest import simplejwt_token  # noqa: E402
@@ -208,7 +211,7 @@ def main():
         backend = cur.fetchone()[0]
         token = simplejwt_token(1, lifetime=7200)
         headers = {"Authorization": "Bearer " + token}
-        gateway = harness.Gateway(cluster, DB, db_pool=8, callboard_server_threads=24, log_level="warn")
+        gateway = harness.Gateway(cluster, DB, db_pool=8, log_level="warn")
         django = Django(cluster)
         # At rest, before any request for data: what the process and its libraries
         # take (the Django worker that answered the start-up probe, whose app is
@@ -275,6 +278,18 @@ def main():
                                      "rps": rps, "p50_ms": p50, "p99_ms": p99, "non2xx": bad})
                 memory.setdefault("django worker", {})[size] = max(kb(p, "VmHWM") for p in django.worker_pids()) * 1024
                 memory.setdefault("gateway", {})[size] = kb(gateway.process.pid, "VmHWM") * 1024
+                # With callboard's change signal on, an unchanged document is answered
+                # from the audience's memory; off again before the next load.
+                cur.execute("SELECT api.callboard_enable_change_signal()")
+                if not benchlib.wait_from_memory(gateway.url + LEGACY, token, cur, DB):
+                    raise RuntimeError("the gateway does not answer from memory with the change signal on")
+                for status in (None, "pending"):
+                    query = "" if status is None else "?status=" + status
+                    rps, p50, p99, bad = wrk(gateway.url + LEGACY + query, token, wrk_seconds)
+                    rows.append({"calls": size, "system": "gateway signal wrk" + (" pending" if status else ""),
+                                 "rps": rps, "p50_ms": p50, "p99_ms": p99, "non2xx": bad})
+                cur.execute("SELECT api.callboard_disable_change_signal()")
+                time.sleep(1)
                 print("measured throughput at %d" % size, flush=True)
         conn.close()
     finally:
@@ -312,15 +327,21 @@ def write_reports(args, sizes, rows, memory, checks, loads, elapsed):
                                              "" if s == "gateway" else " %.1fx" % (r["median_ms"] / g)))
         lines.append("| %d | %s | %d / %d |" % (n, " | ".join(cells), single[(n, "gateway")]["bytes"],
                                                  single[(n, "django")]["bytes"]))
-    lines += ["", "Throughput under wrk (-t2 -c16), requests/s and p50 / p99 latency:", "",
-              "| calls | filter | django | gateway | gateway / django |", "|---|---|---|---|---|"]
+    lines += ["", "Throughput under wrk (-t2 -c16), requests/s and p50 / p99 latency; the gateway without "
+              "callboard's change signal (a request runs the query, or shares one under way for the same "
+              "audience) and with it (an unchanged document answered from the audience's memory):", "",
+              "| calls | filter | django | gateway | gateway / django | gateway, change signal on | "
+              "gateway, change signal on / django |", "|---|---|---|---|---|---|---|"]
     for n in sizes:
         for suffix, label in (("", "all"), (" pending", "status=pending")):
             d, g = load.get((n, "django wrk" + suffix)), load.get((n, "gateway wrk" + suffix))
+            s = load.get((n, "gateway signal wrk" + suffix))
             if d and g:
-                lines.append("| %d | %s | %.0f/s (%.0f / %.0f ms) | %.0f/s (%.1f / %.1f ms) | %.0fx |"
+                lines.append("| %d | %s | %.0f/s (%.0f / %.0f ms) | %.0f/s (%.1f / %.1f ms) | %.0fx | %s | %s |"
                              % (n, label, d["rps"], d["p50_ms"], d["p99_ms"], g["rps"], g["p50_ms"], g["p99_ms"],
-                                g["rps"] / d["rps"]))
+                                g["rps"] / d["rps"],
+                                "%.0f/s (%.1f / %.1f ms)" % (s["rps"], s["p50_ms"], s["p99_ms"]) if s else "-",
+                                "%.0fx" % (s["rps"] / d["rps"]) if s else "-"))
     lines += ["", "Peak memory (RSS high-water mark):", ""]
     rest = memory["at rest"]
     lines.append("- at rest, before any request: one Django worker %.0f MB (%.0f MB of it mapped files), "
