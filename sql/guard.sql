@@ -17,8 +17,6 @@ SELECT pg_temp.guard_probe('return');
 -- std::bad_alloc, thrown or from an allocation that fails, is out_of_memory.
 SELECT pg_temp.guard_probe('bad_alloc');
 \echo :LAST_ERROR_SQLSTATE
-SELECT pg_temp.guard_probe('huge_new');
-\echo :LAST_ERROR_SQLSTATE
 
 -- Any other exception is internal_error, with its message, cut to fit.
 SELECT pg_temp.guard_probe('runtime_error');
@@ -35,7 +33,7 @@ SELECT pg_temp.guard_probe('int');
 SELECT pg_temp.guard_probe('postgres_error');
 \echo :LAST_ERROR_SQLSTATE
 
--- Each throw unwound its frame: the five objects live at the throws were
+-- Each throw unwound its frame: the four objects live at the throws were
 -- destroyed before the errors were raised.
 SELECT pg_temp.guard_probe('destroyed');
 

@@ -165,7 +165,8 @@ def test_a_reader_below_the_minimum_rate_is_cut_off(upstream, streams_db):
         s.close()
         assert not rest.endswith(b"0\r\n\r\n"), "a cut response must not look complete"
         wait_until_clean(cur)
-        assert rss < 60 * 1024, "the gateway held %d kB for one stalled reader" % rss
+        if not harness.SANITIZED:
+            assert rss < 60 * 1024, "the gateway held %d kB for one stalled reader" % rss
         lines = g.wait_for_log_lines(0, lambda l: l.get("path") == RPC, 1)
         assert lines[0]["incomplete"] is True
     finally:

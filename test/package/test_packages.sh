@@ -67,6 +67,9 @@ bail_out() {
 [ "$(id -u)" -eq 0 ] || bail_out "run as root: the test installs packages"
 
 WORK=$(mktemp -d /tmp/callboard-package.XXXXXX)
+# The server (user postgres) loads test/guard's probe from the source tree
+# during installcheck, so the tree must be readable to it.
+chmod 755 "$WORK"
 SRC=$WORK/callboard
 locked=no
 installed=no
