@@ -275,6 +275,8 @@ awaitable<Built>
 Cohorts::get(const Audience &audience, Responder *out)
 {
 	Executor	loop = co_await net::this_coro::executor;
+	for (;;)
+	{
 	std::shared_ptr<Cohort> c;
 	std::shared_ptr<Wake> wake;
 	std::uint64_t waited_for = 0;
@@ -312,6 +314,9 @@ Cohorts::get(const Audience &audience, Responder *out)
 		boost::system::error_code ec;
 		co_await wake->timer.async_wait(net::redirect_error(use_awaitable, ec));
 		std::lock_guard<std::mutex> lock(mutex_);
+		/* A build stopped because its own client left has nothing for us: go again. */
+		if (c->build_count >= waited_for && c->last_build.stopped)
+			continue;
 		if (c->build_count >= waited_for)
 		{
 			/* What it got; but a document streamed went to its builder's client, not this one. */
@@ -324,6 +329,7 @@ Cohorts::get(const Audience &audience, Responder *out)
 		co_return b;
 	}
 	co_return co_await build(c, out);
+	}
 }
 
 awaitable<Built>
@@ -374,7 +380,13 @@ Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
 		built.too_large = true;
 	else if (outcome.error)
 		built.error = outcome.error;
-	else if (outcome.connection_lost || outcome.stopped)
+	else if (outcome.stopped && !outcome.connection_lost)
+	{
+		/* Its client went away (or, watched, the gateway stops): not an error of the data. */
+		built.stopped = true;
+		built.error = client_error("the request was stopped", db_.retry_after());
+	}
+	else if (outcome.connection_lost)
 		built.error = client_error("the connection to the database was lost", db_.retry_after());
 	else if (collect.body().empty())
 	{

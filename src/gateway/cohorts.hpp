@@ -126,6 +126,7 @@ struct Built
 	bool		too_large = false;	/* stream it instead */
 	bool		streamed = false;	/* too large, and already streamed to the client that asked */
 	bool		from_memory = false;
+	bool		stopped = false;	/* its client went away mid-build: nothing to share */
 };
 
 struct CohortStats

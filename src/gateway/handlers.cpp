@@ -362,6 +362,8 @@ Handlers::document(const Request &request, const Audience &audience, Responder &
 	Built		built = co_await cohorts_.get(audience, &out);
 	if (built.streamed)
 		co_return;
+	if (built.stopped)
+		co_return out.abort("the client went away before the answer");
 	if (built.too_large)
 		co_return co_await stream(audience, out);
 	if (built.error)

@@ -32,6 +32,10 @@ namespace {
 /* What an idle connection may keep of its read buffer: one ordinary request's head. */
 constexpr std::size_t kIdleBufferBytes = 4096;
 
+/* How long, and how much, a refused client's remaining bytes are read and dropped. */
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 4 << 20;
+
 ApiError
 transport_error(int status, std::string message, std::optional<std::string> details = std::nullopt)
 {
@@ -120,6 +124,7 @@ private:
 	awaitable<bool> wait_for_bytes(std::chrono::seconds timeout);
 	awaitable<std::optional<Request>> read_request();
 	awaitable<void> refuse(const ApiError &error);
+	awaitable<void> discard_input();
 	template <class Message>
 	void		fill_head(Message &message, const Reply &head);
 	void		expire_after_sending(std::size_t bytes);
@@ -149,6 +154,7 @@ private:
 	bool		keep_alive_ = true;
 	bool		responded_ = false;
 	bool		broken_ = false;	/* the connection cannot carry another response */
+	bool		refused_ = false;	/* a request refused unread: linger before closing */
 	bool		incomplete_ = false;
 	int			status_ = 0;
 	std::size_t bytes_ = 0;
@@ -239,7 +245,7 @@ Session::run()
 		/* A C++ exception in a handler: 500 if nothing was sent, else a visibly cut response. */
 		if (failure && responded_)
 			abort(*failure);
-		else if (!responded_)
+		else if (!responded_ && !broken_)
 			co_await send(error_reply(transport_error(500, "Internal server error",
 													  failure.value_or("No response was produced."))));
 		disarm_hangup();
@@ -250,8 +256,34 @@ Session::run()
 
 	boost::system::error_code ec;
 	stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+	if (refused_ && !ec)
+		co_await discard_input();
 	stream_.socket().close(ec);
 	set_.remove(this);
+}
+
+/*
+ * After a refusal the client may still be sending what was refused.  Closing
+ * with its bytes unread makes the kernel answer with a reset, which can
+ * destroy the refusal before the client reads it; so read and drop what comes
+ * for a while first (nginx's lingering close), bounded in time and bytes.
+ */
+awaitable<void>
+Session::discard_input()
+{
+	char		sink[16384];
+	std::size_t taken = 0;
+	boost::system::error_code ec;
+	stream_.expires_after(kLingerTime);
+	while (taken < kLingerBytes)
+	{
+		std::size_t n = co_await stream_.async_read_some(net::buffer(sink),
+														   net::redirect_error(use_awaitable, ec));
+		if (ec)
+			break;
+		taken += n;
+	}
+	stream_.expires_never();
 }
 
 awaitable<bool>
@@ -287,9 +319,15 @@ Session::read_request()
 	co_await http::async_read_header(stream_, buffer_, parser, net::redirect_error(use_awaitable, ec));
 	if (ec == http::error::header_limit)
 	{
+		/*
+		 * Once the request line is whole the parser has taken it (and its
+		 * target) out of the buffer: the fields are too large.  Before, the
+		 * buffer still starts with the line, and tells which one is.
+		 */
 		auto		data = buffer_.data();
-		bool		uri = request_line_too_long(static_cast<const char *>(data.data()), data.size(),
-												limits_.max_uri_bytes);
+		bool		uri = parser.get().target().empty() &&
+			request_line_too_long(static_cast<const char *>(data.data()), data.size(),
+								  limits_.max_uri_bytes);
 		ApiError	error = transport_error(431, "Request header fields too large");
 		if (uri)
 			error = transport_error(414, "Request URI too long");
@@ -396,6 +434,7 @@ awaitable<void>
 Session::refuse(const ApiError &error)
 {
 	keep_alive_ = false;
+	refused_ = true;
 	co_await send(error_reply(error));
 	log_exchange();
 }
@@ -533,6 +572,9 @@ void
 Session::abort(const std::string &reason)
 {
 	broken_ = incomplete_ = true;
+	/* Nothing sent: logged as nginx logs a client that left first. */
+	if (!responded_)
+		status_ = 499;
 	serializer_.reset();
 	streamed_.reset();
 	boost::system::error_code ec;

@@ -3,6 +3,7 @@ core, each now refused cleanly: the process stays up, its memory bounded, and
 other clients are served meanwhile.  Most need no token."""
 import concurrent.futures
 import socket
+import threading
 import time
 
 import requests
@@ -26,10 +27,25 @@ def still_serving(g):
 
 
 def raw_exchange(port, head, body_chunks=(), timeout=15):
-    """Sends a request head, then body chunks until the server stops reading;
-    returns (the response bytes, bytes of body sent)."""
+    """Sends a request head, then body chunks until the server stops reading,
+    reading its answer meanwhile (as a browser or curl does); returns (the
+    response bytes, bytes of body sent)."""
     s = socket.create_connection(("127.0.0.1", port))
     s.settimeout(timeout)
+    received = []
+
+    def read():
+        try:
+            while True:
+                part = s.recv(65536)
+                if not part:
+                    break
+                received.append(part)
+        except (ConnectionResetError, socket.timeout, OSError):
+            pass
+
+    reader = threading.Thread(target=read)
+    reader.start()
     sent = 0
     try:
         s.sendall(head)
@@ -38,17 +54,9 @@ def raw_exchange(port, head, body_chunks=(), timeout=15):
             sent += len(chunk)
     except (BrokenPipeError, ConnectionResetError, socket.timeout):
         pass
-    data = b""
-    try:
-        while True:
-            part = s.recv(65536)
-            if not part:
-                break
-            data += part
-    except (ConnectionResetError, socket.timeout):
-        pass
+    reader.join(timeout)
     s.close()
-    return data, sent
+    return b"".join(received), sent
 
 
 def chunked(piece, count):
