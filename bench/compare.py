@@ -44,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "test", "gateway"))
 import benchlib  # noqa: E402
+from benchlib import kb, reset_peak  # noqa: E402
 import harness  # noqa: E402
 import report  # noqa: E402
 from conftest import simplejwt_token  # noqa: E402
@@ -95,19 +96,6 @@ class Django:
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
-
-
-def kb(pid, field):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def reset_peak(pid):
-    with open("/proc/%d/clear_refs" % pid, "w") as f:
-        f.write("5")
 
 
 def summary(times):
