@@ -115,11 +115,20 @@ LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 		return 0;
 	}
 
-	/* Written back quoted, the values read the same. */
+	/*
+	 * Written back quoted, the values read the same; unless one holds "$(",
+	 * which the format has no way to write but as a
+	 * variable: "$$(X)(X)" reads as "$(X)", which reads as "".
+	 */
 	std::string written;
+	bool		writable = true;
 	for (const auto &[key, value] : values)
+	{
 		written += config_line(key, value);
-	FUZZ_CHECK(parse_config_text(written, kEnv) == values);
+		writable = writable && value.find("$(") == std::string::npos;
+	}
+	if (writable)
+		FUZZ_CHECK(parse_config_text(written, kEnv) == values);
 
 	std::optional<Config> from_file = try_make_config(values, {});
 	if (from_file)
