@@ -56,8 +56,9 @@ public:
 
 	awaitable<bool> row(PgResult &row) override
 	{
-		const char *value = PQgetisnull(row.get(), 0, 0) ? "null" : PQgetvalue(row.get(), 0, 0);
-		std::size_t size = PQgetisnull(row.get(), 0, 0) ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));
+		bool		null = PQgetisnull(row.get(), 0, 0);
+		const char *value = null ? "null" : PQgetvalue(row.get(), 0, 0);
+		std::size_t size = null ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));
 		if (streaming_)
 			co_return co_await out_->write(value, size);
 		body_.append(value, size);
@@ -314,8 +315,11 @@ Cohorts::get(const Audience &audience, Responder *out)
 		boost::system::error_code ec;
 		co_await wake->timer.async_wait(net::redirect_error(use_awaitable, ec));
 		std::lock_guard<std::mutex> lock(mutex_);
-		/* A build stopped because its own client left has nothing for us: go again. */
-		if (c->build_count >= waited_for && c->last_build.stopped)
+		/*
+		 * A build stopped because its own client left has nothing for us: go
+		 * again; unless the gateway is cancelling every build as it stops.
+		 */
+		if (c->build_count >= waited_for && c->last_build.stopped && !builds_cancelled_)
 			continue;
 		if (c->build_count >= waited_for)
 		{
@@ -598,6 +602,7 @@ Cohorts::cancel_builds()
 	std::map<std::uint64_t, std::function<void()>> running;
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
+		builds_cancelled_ = true;
 		running = running_;
 	}
 	for (auto &[id, interrupt] : running)

@@ -200,6 +200,7 @@ private:
 	std::unique_ptr<net::steady_timer> poll_timer_;
 	std::map<std::uint64_t, std::function<void()>> running_;	/* builds under way: how to stop each */
 	std::uint64_t next_build_ = 0;
+	bool		builds_cancelled_ = false;	/* cancel_builds() ran: start no more */
 };
 
 }								/* namespace gateway */
