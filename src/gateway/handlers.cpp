@@ -248,18 +248,6 @@ std::vector<std::optional<std::string>> one_param(std::string value)
 	return params;
 }
 
-/* A token's exp claim, if it has a usable one. */
-std::optional<std::int64_t> token_expiry(const Who &who)
-{
-	auto		exp = who.auth.claims.find("exp");
-	if (exp == who.auth.claims.end() || !exp->is_number())
-		return std::nullopt;
-	double		seconds = exp->get<double>();
-	if (!(seconds < 9.2e18))
-		return std::nullopt;	/* far beyond any stream's life */
-	return static_cast<std::int64_t>(seconds);
-}
-
 const char *const kLoginSql =
 	"SELECT id, password, is_active FROM auth_user WHERE email = $1 ORDER BY id";
 /*
@@ -349,8 +337,7 @@ Handlers::call(const Request &request, const RpcFunction &function,
 											config->callboard_cohort_headers);
 	if (wants_event_stream(request.accept) && !request.head)
 	{
-		std::optional<std::int64_t> expires = token_expiry(who);
-		co_return co_await serve_live(request, out, cohorts_, audience, expires,
+		co_return co_await serve_live(request, out, cohorts_, audience, who.expires,
 									  std::chrono::seconds(config->callboard_live_keepalive));
 	}
 	co_await document(request, audience, out);

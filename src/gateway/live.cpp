@@ -11,6 +11,8 @@ namespace gateway {
 
 namespace {
 
+constexpr std::int64_t kCenturySeconds = 100LL * 365 * 24 * 3600;
+
 /*
  * One stream's mailbox.  The cohort offers from the refresh loop; the
  * stream takes on its own.  Only the latest version matters: a stream that
@@ -154,11 +156,15 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	}
 	sent = first.version->number();
 
-	/* Token expiry, as a point on the steady clock. */
+	/*
+	 * Token expiry, as a point on the steady clock; an exp more than a century
+	 * away ends no stream (and in nanoseconds it would overflow the clock).
+	 */
 	auto		now = std::chrono::steady_clock::now();
 	std::optional<std::chrono::steady_clock::time_point> end;
-	if (expires)
-		end = now + std::chrono::seconds(*expires - static_cast<std::int64_t>(std::time(nullptr)));
+	std::int64_t left = expires ? *expires - static_cast<std::int64_t>(std::time(nullptr)) : 0;
+	if (expires && left < kCenturySeconds)
+		end = now + std::chrono::seconds(left);
 
 	for (;;)
 	{

@@ -24,21 +24,11 @@ written(Auth auth)
 	auto		who = std::make_shared<Who>();
 	who->claims_json = auth.claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 	who->audience_claims = shared.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+	auto		exp = auth.claims.find("exp");
+	if (exp != auth.claims.end() && exp->is_number() && exp->get<double>() < 9.0e18)
+		who->expires = static_cast<std::int64_t>(exp->get<double>());
 	who->auth = std::move(auth);
 	return who;
-}
-
-/* Until when a token that passed now stays valid. */
-std::int64_t
-valid_until(const nlohmann::json &claims)
-{
-	auto		exp = claims.find("exp");
-	if (exp == claims.end() || !exp->is_number())
-		return std::numeric_limits<std::int64_t>::max();
-	double		seconds = exp->get<double>();
-	if (!(seconds < 9.0e18))
-		return std::numeric_limits<std::int64_t>::max();
-	return static_cast<std::int64_t>(seconds) + kAllowedSkewSeconds;
 }
 
 }								/* namespace */
@@ -64,8 +54,10 @@ TokenCache::authenticate(const std::optional<std::string> &authorization, const 
 	if (auto *error = std::get_if<ApiError>(&checked))
 		return *error;
 	Auth		auth = std::get<Auth>(std::move(checked));
-	std::int64_t until = valid_until(auth.claims);
 	std::shared_ptr<const Who> who = written(std::move(auth));
+	/* Valid as long as authenticate() would pass it: up to the skew past its exp. */
+	std::int64_t until = who->expires ? *who->expires + kAllowedSkewSeconds
+		: std::numeric_limits<std::int64_t>::max();
 	if (cacheable && who->auth.authed)
 	{
 		std::lock_guard<std::mutex> lock(mutex_);

@@ -33,6 +33,7 @@ struct Who
 	Auth		auth;
 	std::string claims_json;	/* request.jwt.claims */
 	std::string audience_claims;	/* the same without exp, iat, nbf, jti */
+	std::optional<std::int64_t> expires;	/* exp, whole Unix seconds; none if absent or beyond int64 */
 };
 
 class TokenCache

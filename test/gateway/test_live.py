@@ -150,6 +150,17 @@ def test_a_stream_ends_at_its_tokens_exp(live):
     assert stream.complete is True  # ended with the last chunk, not cut
 
 
+def test_a_token_that_expires_in_a_thousand_centuries_keeps_its_stream(live):
+    # Its exp, in nanoseconds on the steady clock, would overflow: such a stream has no end.
+    stream = EventStream(live.url + RPC, bearer(make_token({"user_id": 1, "exp": 10 ** 13})))
+    try:
+        assert stream.next()[0] == "message"
+        assert stream.quiet_for(1.5)  # keep-alives only: open, not ended
+        assert live.process.poll() is None
+    finally:
+        stream.close()
+
+
 def test_users_never_see_each_others_calls_watching_and_polling(live, live_db):
     one, two = EventStream(live.url + RPC, user(1)), EventStream(live.url + RPC, user(2))
     try:
