@@ -250,6 +250,9 @@ Session::run()
 													  failure.value_or("No response was produced."))));
 		disarm_hangup();
 		log_exchange();
+		/* The request's header fields were views of it: answered, it goes (idle costs nothing). */
+		request.reset();
+		message_.reset();
 		if (broken_ || !keep_alive_ || set_.stopping())
 			break;
 	}
@@ -405,7 +408,7 @@ Session::read_request()
 	}
 	stream_.expires_never();
 
-	/* Kept until the next request: the Request's header fields are views of it. */
+	/* Kept while the request is served: its header fields are views of it. */
 	message_ = parser.release();
 	const auto &kept = *message_;
 	Request		request;
