@@ -16,8 +16,6 @@ namespace gateway {
 
 namespace {
 
-constexpr std::int64_t kAllowedSkewSeconds = 30;
-
 /*
  * A time claim against an instant: negative, zero or positive as the claim
  * is earlier, the same or later.  PostgREST compares them as numbers, so a

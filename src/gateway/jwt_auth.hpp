@@ -22,6 +22,9 @@
 
 namespace gateway {
 
+/* PostgREST's clock skew: exp, nbf and iat are each allowed 30 seconds. */
+constexpr std::int64_t kAllowedSkewSeconds = 30;
+
 struct AuthSettings
 {
 	std::string secret;

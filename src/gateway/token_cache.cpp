@@ -12,9 +12,6 @@ const char *const kPerTokenClaims[4] = {"exp", "iat", "nbf", "jti"};
 
 namespace {
 
-/* PostgREST's clock skew: a token is accepted up to 30 seconds past its exp. */
-constexpr std::int64_t kAllowedSkewSeconds = 30;
-
 std::shared_ptr<const Who>
 written(Auth auth)
 {
