@@ -8,23 +8,25 @@ SELECT callboard_change_signal_enabled();
 SELECT callboard_enable_change_signal();
 SELECT callboard_change_signal_enabled();
 
--- One AFTER trigger per table, FOR EACH STATEMENT, on INSERT, UPDATE, DELETE
--- and TRUNCATE (tgtype bits: statement 0, after 0, insert 4, delete 8,
--- update 16, truncate 32 = 60), calling callboard's function.
-SELECT tgrelid::regclass AS "table", tgname, tgtype, tgfoid::regproc AS function, tgenabled
-FROM pg_trigger WHERE tgname = 'callboard_change_signal' ORDER BY 1;
+-- AFTER triggers, FOR EACH STATEMENT (tgtype bits: statement 0, after 0,
+-- insert 4, delete 8, update 16, truncate 32): on twilio_calls one per event,
+-- so that each has its transition tables, calling the count trigger; on
+-- hume_agents one for all four, calling the notify trigger.
+SELECT tgrelid::regclass AS "table", tgname, tgtype, tgfoid::regproc AS function, tgenabled,
+       tgoldtable, tgnewtable
+FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%' ORDER BY 1, 2;
 
 -- Each goes with the extension: an automatic dependency, recorded once.
 SELECT t.tgrelid::regclass AS "table", d.deptype, count(*)
 FROM pg_trigger t JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
-WHERE t.tgname = 'callboard_change_signal' AND d.refclassid = 'pg_extension'::regclass
+WHERE t.tgname LIKE 'callboard\_change\_signal%' AND d.refclassid = 'pg_extension'::regclass
 GROUP BY 1, 2 ORDER BY 1;
 
 -- Enabling again changes nothing (and records nothing twice).
 SELECT callboard_enable_change_signal();
-SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal';
+SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%';
 SELECT count(*) FROM pg_trigger t JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = t.oid
-WHERE t.tgname = 'callboard_change_signal' AND d.refclassid = 'pg_extension'::regclass;
+WHERE t.tgname LIKE 'callboard\_change\_signal%' AND d.refclassid = 'pg_extension'::regclass;
 
 -- The tables' columns are untouched; writes go on as before.
 SELECT count(*) AS columns FROM pg_attribute WHERE attrelid = 'twilio_calls'::regclass AND attnum > 0;
@@ -33,8 +35,11 @@ UPDATE twilio_calls SET status = status WHERE false;
 DELETE FROM hume_agents WHERE false;
 ROLLBACK;
 
--- The trigger function is for triggers only.
+-- The trigger functions are for triggers only; the count trigger's EXECUTE
+-- is the extension owner's alone (whoever could attach it could add to the
+-- counts).
 SELECT callboard_notify_change();
+SELECT has_function_privilege('public', 'callboard_count_changes()', 'EXECUTE') AS public_may_attach_counts;
 
 -- Only the tables' owners turn it on or off; anyone may ask.
 CREATE ROLE callboard_signal_reader;
@@ -42,7 +47,7 @@ SET ROLE callboard_signal_reader;
 SELECT callboard_change_signal_enabled();
 SELECT callboard_disable_change_signal();
 RESET ROLE;
--- Allowed to call it, still not the tables' owner: PostgreSQL's own check.
+-- Allowed to call it, still not the tables' owner: the same check as DROP TRIGGER's.
 GRANT EXECUTE ON FUNCTION callboard_disable_change_signal() TO callboard_signal_reader;
 SET ROLE callboard_signal_reader;
 SELECT callboard_disable_change_signal();
@@ -59,7 +64,7 @@ RESET search_path;
 
 SELECT callboard_disable_change_signal();
 SELECT callboard_change_signal_enabled();
-SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal';
+SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%';
 -- Disabling when off is fine.
 SELECT callboard_disable_change_signal();
 

@@ -41,6 +41,42 @@ SELECT quote_nullable(f) AS filter,
        AS stream_is_document
 FROM before_0_3;
 
+
+-- From 0.3.0 to 0.4.0: the same answers; a signal turned on in 0.3.0 goes on
+-- notifying (its one trigger on twilio_calls) and readers count, until it is
+-- turned on again, which keeps the counts.
+DROP EXTENSION callboard;
+CREATE EXTENSION callboard VERSION '0.3.0';
+-- The triggers 0.3.0's callboard_enable_change_signal() put on the tables.
+CREATE TRIGGER callboard_change_signal AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON twilio_calls
+FOR EACH STATEMENT EXECUTE FUNCTION callboard_notify_change();
+CREATE TRIGGER callboard_change_signal AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hume_agents
+FOR EACH STATEMENT EXECUTE FUNCTION callboard_notify_change();
+-- 0.3.0's SQL objects with this library: the summary counts; turning the
+-- signal on asks for the update first.
+SELECT scheduled_outbound_calls_summary() IS NOT NULL AS answers;
+SELECT callboard_enable_change_signal();
+CREATE TEMP TABLE before_0_4 AS
+SELECT f, scheduled_outbound_calls(f)::text AS doc,
+       scheduled_outbound_calls_summary()::text AS summary,
+       (SELECT json_agg(s ORDER BY category_rank)::text FROM callboard_call_summary s) AS summary_view,
+       scheduled_outbound_calls_page('failed', 3)::text AS page
+FROM (VALUES (NULL), ('pending'), ('active'), ('completed'), ('failed')) AS v(f);
+ALTER EXTENSION callboard UPDATE TO '0.4.0';
+SELECT extversion FROM pg_extension WHERE extname = 'callboard';
+SELECT callboard_change_signal_enabled() AS still_signalling,
+       (SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%') AS triggers,
+       (SELECT count(kept) FROM callboard_verify_counts()) AS kept;
+SELECT callboard_enable_change_signal();
+SELECT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%') AS triggers,
+       (SELECT bool_and(kept = counted) FROM callboard_verify_counts()) AS kept_and_right;
+SELECT quote_nullable(f) AS filter,
+       scheduled_outbound_calls(f)::text = doc AND scheduled_outbound_calls_summary()::text = summary
+       AND (SELECT json_agg(s ORDER BY category_rank)::text FROM callboard_call_summary s) = summary_view
+       AND scheduled_outbound_calls_page('failed', 3)::text = page AS unchanged
+FROM before_0_4;
+SELECT callboard_disable_change_signal();
+
 -- The update paths PostgreSQL has, from every version.
 SELECT source, target, path
 FROM pg_extension_update_paths('callboard') WHERE path IS NOT NULL ORDER BY source, target;

@@ -124,23 +124,6 @@ category_of_status(const char *status, std::size_t len) noexcept
 	return Category::failed;
 }
 
-const char *
-category_name(Category category) noexcept
-{
-	switch (category)
-	{
-		case Category::pending:
-			return "pending";
-		case Category::active:
-			return "active";
-		case Category::completed:
-			return "completed";
-		case Category::failed:
-			return "failed";
-	}
-	return "failed";
-}
-
 Filter
 parse_filter(const char *filter, std::size_t len) noexcept
 {

@@ -27,7 +27,22 @@ constexpr int kCategoryCount = 4;
 Category category_of_status(const char *status, std::size_t len) noexcept;
 
 /* "pending", "active", "completed", "failed". */
-const char *category_name(Category category) noexcept;
+constexpr const char *
+category_name(Category category) noexcept
+{
+	switch (category)
+	{
+		case Category::pending:
+			return "pending";
+		case Category::active:
+			return "active";
+		case Category::completed:
+			return "completed";
+		case Category::failed:
+			return "failed";
+	}
+	return "failed";
+}
 
 /* 1-based position in the output, as callboard_call_category_rank() returns. */
 inline int category_rank(Category category) noexcept

@@ -8,6 +8,7 @@
  * is a few bytes less, since a json value carries a varlena header.
  */
 #include "callboard.hpp"
+#include "change_notice.hpp"
 
 #include <cstdint>
 
@@ -70,4 +71,5 @@ _PG_init(void)
 							GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("callboard");
+	register_change_notice();
 }

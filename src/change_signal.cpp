@@ -6,33 +6,50 @@
  *		callboard_notify_change()            RETURNS trigger
  *
  * The change signal tells listeners (callboard-gateway) that calls changed,
- * so that live dashboards refresh when a webhook commits instead of polling.
- * Enabling it puts one statement-level trigger, callboard_change_signal, on
- * each of twilio_calls and hume_agents (found through the caller's
- * search_path, as the JSON functions find them), AFTER INSERT, UPDATE,
- * DELETE and TRUNCATE.  The trigger NOTIFYs the channel callboard_changes
- * with an empty payload: PostgreSQL delivers it when the transaction
- * commits, once however many statements notified (notifications alike in one
- * transaction are folded), and never for one that rolled back.  A statement
- * trigger runs once per statement, whatever the rows: a webhook's UPDATE of
- * one call pays one function call and one queue entry at commit.
+ * so that live dashboards refresh when a webhook commits instead of
+ * polling, and it keeps the counts of outbound calls per category as each
+ * change commits (kept_counts.hpp), so that a summary reads them instead of
+ * counting every call.
  *
- * The tables' columns and rows are untouched.  The triggers are not members
- * of the extension (ALTER EXTENSION cannot add a trigger), so each records
- * an automatic dependency on it: DROP EXTENSION drops them with it.  (A
- * dump and restore recreates the triggers without that dependency; calling
- * callboard_enable_change_signal() again records it.)
+ * Enabling it puts statement-level triggers on the tables found through the
+ * caller's search_path, as the JSON functions find them:
  *
- * Enabling and disabling need the privileges of CREATE TRIGGER and DROP
- * TRIGGER on both tables: their owner's, or a superuser's.  Each NOTIFYs
+ *   twilio_calls   callboard_change_signal_insert, _update, _delete (each
+ *                  with its transition tables) and _truncate, all calling
+ *                  callboard_count_changes() (count_trigger.cpp);
+ *   hume_agents    callboard_change_signal, AFTER INSERT, UPDATE, DELETE or
+ *                  TRUNCATE, calling callboard_notify_change(): an agent's
+ *                  name is in every category's calls.
+ *
+ * PostgreSQL delivers a NOTIFY when the transaction commits, folds equal
+ * ones, and never delivers one of a transaction that rolled back.
+ *
+ * Enabling locks writers of twilio_calls out while it counts every outbound
+ * call (kept_counts.cpp: recount()), so that the kept counts start exact;
+ * enabling again counts again.  The tables' columns and rows are untouched.
+ * The triggers are not members of the extension (ALTER EXTENSION cannot add
+ * a trigger), so each records an automatic dependency on it: DROP EXTENSION
+ * drops them with it.  (A dump and restore recreates the triggers without
+ * that dependency; calling callboard_enable_change_signal() again records
+ * it.)
+ *
+ * Only the tables' owner (or a superuser) may turn the signal on or off.
+ * The triggers are created, and the counts kept, as the extension's owner:
+ * the count trigger's EXECUTE is not granted to anyone else, since whoever
+ * could attach it to a table could add to the counts.  Each call NOTIFYs
  * "enabled" or "disabled", so a listener learns at once.
  */
+#include "change_notice.hpp"
+#include "kept_counts.hpp"
 #include "pg_guard.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
+#include "access/xact.h"
+#include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_trigger.h"
 #include "commands/async.h"
@@ -40,9 +57,12 @@ extern "C" {
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(callboard_enable_change_signal);
 PG_FUNCTION_INFO_V1(callboard_disable_change_signal);
@@ -50,9 +70,8 @@ PG_FUNCTION_INFO_V1(callboard_change_signal_enabled);
 PG_FUNCTION_INFO_V1(callboard_notify_change);
 }
 
-static const char *const kChannel = "callboard_changes";
-static const char *const kTrigger = "callboard_change_signal";
-static const char *const kTables[] = {"twilio_calls", "hume_agents"};
+/* hume_agents' trigger; on twilio_calls, the one trigger of callboard 0.3.0. */
+static const char *const kNotifyTrigger = "callboard_change_signal";
 
 /* The table through the caller's search_path; 42P01 if there is none (unless missing_ok). */
 static Oid
@@ -68,48 +87,135 @@ qualified_name(Oid relid)
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
 }
 
-static void
-run_ddl(const char *sql)
+static bool
+has_trigger(Oid relid, const char *name)
 {
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not run: %s", sql);
-	SPI_finish();
+	return OidIsValid(get_trigger_oid(relid, name, true));
 }
 
 /* The trigger on `relid` goes when the extension goes. */
 static void
-depend_on_extension(Oid relid)
+depend_on_extension(Oid relid, const char *name)
 {
 	ObjectAddress trigger;
 	ObjectAddress extension;
 
-	ObjectAddressSet(trigger, TriggerRelationId, get_trigger_oid(relid, kTrigger, false));
+	ObjectAddressSet(trigger, TriggerRelationId, get_trigger_oid(relid, name, false));
 	ObjectAddressSet(extension, ExtensionRelationId, get_extension_oid("callboard", false));
 	/* Once: enabling again (after a restore) must not record it twice. */
 	deleteDependencyRecordsForClass(TriggerRelationId, trigger.objectId, ExtensionRelationId, DEPENDENCY_AUTO);
 	recordDependencyOn(&trigger, &extension, DEPENDENCY_AUTO);
 }
 
+/* Turning the signal on or off is for the table's owner, as CREATE and DROP TRIGGER are. */
+static void
+check_owner(Oid relid)
+{
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(relid)), get_rel_name(relid));
+}
+
+/*
+ * The rows a query of twilio_calls reads are the rows its triggers see: a
+ * plain table, no inheritance children, no partitions.
+ */
+static void
+check_countable(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	bool		plain = rel->rd_rel->relkind == RELKIND_RELATION && !rel->rd_rel->relhassubclass;
+
+	table_close(rel, NoLock);
+	if (!plain)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("callboard cannot keep the counts of \"%s\": it is partitioned or has inheritance children",
+						get_rel_name(relid)),
+				 errdetail("Statement triggers on a parent do not see the rows written to its children.")));
+}
+
+/* Another twilio_calls already counted (found through another search_path) would share the counts. */
+static void
+check_counts_elsewhere(Oid relid, Oid count_function)
+{
+	Oid			other = table_with_count_trigger(count_function, relid);
+
+	if (OidIsValid(other))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("callboard already keeps the counts of %s", qualified_name(other)),
+				 errhint("Turn the signal off with that table on the search_path first: callboard_disable_change_signal().")));
+}
+
+static void
+create_trigger(Oid namespace_oid, Oid relid, const char *name, const char *events, const char *referencing,
+			   const char *function)
+{
+	if (!has_trigger(relid, name))
+		run_as_counts_owner(namespace_oid,
+							psprintf("CREATE TRIGGER %s AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s.%s()",
+									 quote_identifier(name), events, qualified_name(relid), referencing,
+									 quote_identifier(get_namespace_name(namespace_oid)), function),
+							SPI_OK_UTILITY);
+	depend_on_extension(relid, name);
+}
+
+/*
+ * Counting also in sessions with session_replication_role = replica (a
+ * logical replication subscriber's).  What ALTER TABLE ... ENABLE ALWAYS
+ * TRIGGER does, without its refusal in a transaction that has deferred
+ * trigger events pending (Django's foreign keys are INITIALLY DEFERRED).
+ */
+static void
+fire_always(Oid relid, const char *name)
+{
+	Relation	rel = table_open(relid, ShareRowExclusiveLock);
+
+	EnableDisableTrigger(rel, name, TRIGGER_FIRES_ALWAYS, false, ShareRowExclusiveLock);
+	table_close(rel, NoLock);
+	CommandCounterIncrement();
+}
+
+static void
+drop_trigger(Oid namespace_oid, Oid relid, const char *name)
+{
+	if (has_trigger(relid, name))
+		run_as_counts_owner(namespace_oid,
+							psprintf("DROP TRIGGER %s ON %s", quote_identifier(name), qualified_name(relid)),
+							SPI_OK_UTILITY);
+}
+
 extern "C" Datum
 callboard_enable_change_signal(PG_FUNCTION_ARGS)
 {
 	callboard::guard("callboard_enable_change_signal", [&] {
-		/* The trigger function is ours, in the schema this function is in. */
-		char	   *schema = get_namespace_name(get_func_namespace(fcinfo->flinfo->fn_oid));
+		/* The trigger functions and the counts are ours, in the schema this function is in. */
+		Oid			namespace_oid = get_func_namespace(fcinfo->flinfo->fn_oid);
+		Oid			calls = table_oid("twilio_calls", false);
+		Oid			agents = table_oid("hume_agents", false);
 
-		for (const char *name : kTables)
+		Oid			count_function = count_function_oid(namespace_oid);
+
+		if (!OidIsValid(count_function))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("callboard's SQL objects are older than its library"),
+					 errhint("ALTER EXTENSION callboard UPDATE, then turn the signal on.")));
+		check_owner(calls);
+		check_owner(agents);
+		check_countable(calls);
+		check_counts_elsewhere(calls, count_function);
+
+		drop_trigger(namespace_oid, calls, kNotifyTrigger);	/* 0.3.0's: the count triggers notify */
+		for (const CountTrigger &t : kCountTriggers)
 		{
-			Oid			relid = table_oid(name, false);
-
-			if (!OidIsValid(get_trigger_oid(relid, kTrigger, true)))
-				run_ddl(psprintf("CREATE TRIGGER %s AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s"
-								 " FOR EACH STATEMENT EXECUTE FUNCTION %s.callboard_notify_change()",
-								 kTrigger, qualified_name(relid), quote_identifier(schema)));
-			depend_on_extension(relid);
+			create_trigger(namespace_oid, calls, t.name, t.event, t.referencing, "callboard_count_changes");
+			fire_always(calls, t.name);
 		}
-		Async_Notify(kChannel, "enabled");
+		create_trigger(namespace_oid, agents, kNotifyTrigger, "INSERT OR UPDATE OR DELETE OR TRUNCATE", "",
+					   "callboard_notify_change");
+		recount(namespace_oid, calls);
+		Async_Notify(callboard::kChangeChannel, "enabled");
 	});
 	PG_RETURN_VOID();
 }
@@ -118,30 +224,47 @@ extern "C" Datum
 callboard_disable_change_signal(PG_FUNCTION_ARGS)
 {
 	callboard::guard("callboard_disable_change_signal", [&] {
-		for (const char *name : kTables)
-		{
-			Oid			relid = table_oid(name, true);
+		Oid			namespace_oid = get_func_namespace(fcinfo->flinfo->fn_oid);
+		Oid			calls = table_oid("twilio_calls", true);
+		Oid			agents = table_oid("hume_agents", true);
 
-			if (OidIsValid(relid) && OidIsValid(get_trigger_oid(relid, kTrigger, true)))
-				run_ddl(psprintf("DROP TRIGGER %s ON %s", kTrigger, qualified_name(relid)));
+		if (OidIsValid(calls))
+			check_owner(calls);
+		/* First: dropping a count trigger with the counts kept would warn that they are lost. */
+		forget_kept_counts(namespace_oid);
+		if (OidIsValid(calls))
+		{
+			drop_trigger(namespace_oid, calls, kNotifyTrigger);
+			for (const CountTrigger &t : kCountTriggers)
+				drop_trigger(namespace_oid, calls, t.name);
 		}
-		Async_Notify(kChannel, "disabled");
+		if (OidIsValid(agents))
+		{
+			check_owner(agents);
+			drop_trigger(namespace_oid, agents, kNotifyTrigger);
+		}
+		Async_Notify(callboard::kChangeChannel, "disabled");
 	});
 	PG_RETURN_VOID();
 }
 
+/* Both tables notify: twilio_calls with the count triggers (or 0.3.0's one), hume_agents with its own. */
 extern "C" Datum
 callboard_change_signal_enabled(PG_FUNCTION_ARGS)
 {
-	bool		enabled = true;
+	bool		enabled = false;
 
 	callboard::guard("callboard_change_signal_enabled", [&] {
-		for (const char *name : kTables)
-		{
-			Oid			relid = table_oid(name, true);
+		Oid			calls = table_oid("twilio_calls", true);
+		Oid			agents = table_oid("hume_agents", true);
 
-			enabled = enabled && OidIsValid(relid) && OidIsValid(get_trigger_oid(relid, kTrigger, true));
-		}
+		if (!OidIsValid(calls) || !OidIsValid(agents) || !has_trigger(agents, kNotifyTrigger))
+			return;
+		bool		counting = true;
+
+		for (const CountTrigger &t : kCountTriggers)
+			counting = counting && has_trigger(calls, t.name);
+		enabled = counting || has_trigger(calls, kNotifyTrigger);
 	});
 	PG_RETURN_BOOL(enabled);
 }
@@ -155,7 +278,7 @@ callboard_notify_change(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 					 errmsg("callboard_notify_change() must be called as a trigger"),
 					 errhint("callboard_enable_change_signal() puts it on the tables.")));
-		Async_Notify(kChannel, "");
+		note_anything_changed();
 	});
 	return PointerGetDatum(NULL);
 }

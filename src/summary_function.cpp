@@ -3,21 +3,19 @@
  *		scheduled_outbound_calls_summary() RETURNS json
  *
  * Only the counts, {"success":true,"summary":{...}}, for a dashboard that
- * shows the totals without downloading every call.  The query counts per
- * status (an index-only scan with the recommended index); the handful of
- * statuses are then added up per category by the one mapping.
+ * shows the totals without downloading every call.  With the change signal
+ * on, they are the counts kept as changes commit, whenever those are what
+ * the caller's scan would count (kept_counts.hpp); otherwise the query
+ * counts per status (an index-only scan with the recommended index) and the
+ * handful of statuses are added up per category by the one mapping.
  */
 #include "call_json.hpp"
+#include "kept_counts.hpp"
 #include "output_buffer.hpp"
 #include "pg_guard.hpp"
-#include "queries.hpp"
-#include "text_datum.hpp"
 
 extern "C" {
-#include "executor/spi.h"
 #include "fmgr.h"
-#include "miscadmin.h"
-#include "utils/builtins.h"
 
 PG_FUNCTION_INFO_V1(scheduled_outbound_calls_summary);
 }
@@ -25,26 +23,11 @@ PG_FUNCTION_INFO_V1(scheduled_outbound_calls_summary);
 static Datum
 build_summary_json(FunctionCallInfo fcinfo)
 {
-	std::int64_t counts[callboard::kCategoryCount] = {0, 0, 0, 0};
+	int64		counts[callboard::kCategoryCount];
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	run_query(CallboardQuery::summary, fcinfo->flinfo->fn_oid, NULL, NULL, NULL);
-	for (uint64 row = 0; row < SPI_processed; row++)
-	{
-		bool		status_null,
-					count_null;
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		Datum		status = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &status_null);
-		std::int64_t count = DatumGetInt64(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &count_null));
-		callboard::TextField text = text_bytes(status, status_null);
+	outbound_call_counts(fcinfo->flinfo->fn_oid, counts);
 
-		CHECK_FOR_INTERRUPTS();
-		counts[static_cast<int>(callboard::category_of_status(text.data, text.len))] += count;
-	}
-	SPI_finish();
-
-	/* In the caller's memory context again.  A few counts: no limit applies. */
+	/* A few counts: no limit applies. */
 	OutputBuffer out;
 
 	out.init(kJsonValueLimit, VARHDRSZ);

@@ -39,12 +39,14 @@ ChangeFeed::stop()
 
 /*
  * Whether the signal is on: both tables, found through the request's
- * search_path, carry callboard's trigger.  Read from the catalog, which any
- * role may (the gateway's login role has no privileges of its own).
+ * search_path, carry callboard's triggers (callboard_change_signal on
+ * hume_agents; on twilio_calls the four callboard_change_signal_* that also
+ * keep the counts, or callboard 0.3.0's one).  Read from the catalog, which
+ * any role may (the gateway's login role has no privileges of its own).
  */
 const char *const kEnabledSql =
-	"SELECT count(*) = 2 FROM pg_catalog.pg_trigger"
-	" WHERE tgname = 'callboard_change_signal'"
+	"SELECT count(DISTINCT tgrelid) = 2 FROM pg_catalog.pg_trigger"
+	" WHERE tgname LIKE 'callboard\\_change\\_signal%' AND tgenabled <> 'D'"
 	" AND tgrelid IN (pg_catalog.to_regclass('twilio_calls'), pg_catalog.to_regclass('hume_agents'))";
 
 /*

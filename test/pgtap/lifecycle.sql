@@ -40,15 +40,15 @@ SELECT hasnt_function('api', 'scheduled_outbound_calls', ARRAY['text'], 'nothing
 
 -- The change signal on: its triggers go with the extension, no CASCADE needed.
 SELECT lives_ok('SELECT dashboard.callboard_enable_change_signal()', 'the change signal turns on');
-SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal'), 2::bigint,
-          'the change signal puts a trigger on each table');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%'), 5::bigint,
+          'the change signal puts four triggers on twilio_calls and one on hume_agents');
 UPDATE twilio_calls SET duration = duration WHERE call_sid = 'CA1';
 SELECT is((dashboard.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
           'writes go on with the signal on');
 
 -- DROP EXTENSION leaves the app's tables and rows alone.
 DROP EXTENSION callboard;
-SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname = 'callboard_change_signal'), 0::bigint,
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%'), 0::bigint,
           'DROP EXTENSION removes the change signal''s triggers');
 SELECT hasnt_function('dashboard', 'scheduled_outbound_calls', ARRAY['text'], 'DROP EXTENSION removes the function');
 SELECT has_table('public', 'twilio_calls', 'twilio_calls is still there');
