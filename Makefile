@@ -19,7 +19,7 @@ DATA = $(wildcard callboard--*.sql)
 # In this order: install loads the app's schema and the extension the
 # others use.
 REGRESS = install category calls formatting filter errors search_path memory guard guard_new bounded stream stream_large views change_signal counts upgrade
-ISOLATION = concurrent_updates stream_snapshot
+ISOLATION = concurrent_updates stream_snapshot kept_counts
 ISOLATION_OPTS = --load-extension=plpgsql
 
 # -MMD -MP: rebuild what includes a changed header (PGXS does not track them).
