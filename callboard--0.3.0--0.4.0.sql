@@ -47,7 +47,7 @@ REVOKE EXECUTE ON FUNCTION callboard_count_changes() FROM PUBLIC;
 CREATE FUNCTION callboard_verify_counts(OUT category text, OUT kept bigint, OUT counted bigint)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME', 'callboard_verify_counts'
-LANGUAGE C STABLE ROWS 4;
+LANGUAGE C VOLATILE ROWS 4;
 
 COMMENT ON FUNCTION callboard_verify_counts() IS
 'The kept counts of outbound calls per category (NULL if not kept) beside a count of every row, in one snapshot';

@@ -77,7 +77,9 @@ cluster_start_replica() {
 		return 1
 	}
 	PGPORT=$(free_port) || return 1
-	echo "-p $PGPORT -c listen_addresses=127.0.0.1 -k $CLUSTER_DIR" >"$CLUSTER_DIR/options"
+	# A standby needs at least its primary's max_prepared_transactions (the
+	# clusters here allow a few, for tests of prepared transactions).
+	echo "-p $PGPORT -c listen_addresses=127.0.0.1 -k $CLUSTER_DIR -c max_prepared_transactions=16" >"$CLUSTER_DIR/options"
 	cluster_ctl start || {
 		cat "$CLUSTER_DIR/server.log" >&2
 		rm -rf "$CLUSTER_DIR"

@@ -453,6 +453,28 @@ read_kept_counts(Oid namespace_oid, int64 counts[])
 /* ---------------------------------------------------------------- reading */
 
 /*
+ * Whether `relid`'s catalog row changed after `snapshot` was taken, as it
+ * does when TRUNCATE (or another rewrite) gives the table a new file.
+ * TRUNCATE is not MVCC-safe: a reader whose snapshot predates it, and who
+ * waited for its lock, finds the table empty, while the counts table shows
+ * the rows of its snapshot.  Such a reader counts, and sees what its scan
+ * of the calls sees.
+ */
+static bool
+rewritten_since(Oid relid, Snapshot snapshot)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+	if (!HeapTupleIsValid(tuple))
+		return true;
+	TransactionId xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+
+	ReleaseSysCache(tuple);
+	return TransactionIdIsNormal(xmin) && !TransactionIdIsCurrentTransactionId(xmin) &&
+		XidInMVCCSnapshot(xmin, snapshot);
+}
+
+/*
  * Whether the kept counts are what the summary query would count for the
  * caller: the table its search_path finds is the one counted (it carries
  * every count trigger, enabled), has no inheritance children or partitions
@@ -474,7 +496,7 @@ kept_counts_answer_caller(Oid namespace_oid)
 		count_triggers_enabled(calls, count_function_oid(namespace_oid));
 
 	table_close(calls, NoLock);
-	return counted &&
+	return counted && !rewritten_since(calls_relid, GetActiveSnapshot()) &&
 		pg_class_aclcheck(calls_relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK &&
 		check_enable_rls(calls_relid, InvalidOid, true) == RLS_NONE;
 }

@@ -56,7 +56,7 @@ class Cluster:
 
     def __init__(self, replica_of=None):
         start = ("cluster_start_replica %d" % replica_of.port if replica_of
-                 else "cluster_start track_functions=all max_connections=60")
+                 else "cluster_start track_functions=all max_connections=60 max_prepared_transactions=4")
         out = run_bash(start + " >&2 && echo $PGPORT $CLUSTER_DIR")
         self.port, self.dir = out.split()
         self.port = int(self.port)

@@ -62,9 +62,11 @@ def token(**claims):
     return bearer(make_token(dict({"role": "dashboard_user"}, **claims)))
 
 
-def some_call(db):
+def some_call(db, category=None, direction="outbound"):
     cur = db.cursor()
-    cur.execute("SELECT id FROM twilio_calls WHERE direction = 'outbound' ORDER BY call_sid LIMIT 1")
+    cur.execute("SELECT id FROM twilio_calls WHERE direction = %s"
+                " AND (%s IS NULL OR api.callboard_call_category(status) = %s) ORDER BY call_sid LIMIT 1",
+                (direction, category, category))
     return cur.fetchone()[0]
 
 
@@ -73,9 +75,9 @@ def test_one_notification_per_committed_transaction(cluster, signal_db):
     try:
         writer = cluster.connect("signal")
         cur = writer.cursor()
-        call_id = some_call(signal_db)
+        call_id = some_call(signal_db, "completed")
         cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s", (call_id,))
-        assert notifications(listen) == [""]
+        assert notifications(listen) == ["calls:completed"]
         # Three statements, two tables, one commit: one notification.
         writer.autocommit = False
         cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s", (call_id,))
@@ -90,6 +92,68 @@ def test_one_notification_per_committed_transaction(cluster, signal_db):
         assert notifications(listen) == []
         writer.close()
     finally:
+        listen.close()
+
+
+def test_a_notification_names_the_categories_the_commit_touched(cluster, signal_db):
+    listen = listener(cluster)
+    writer = cluster.connect("signal")
+    cur = writer.cursor()
+    try:
+        pending, active, failed = (some_call(signal_db, c) for c in ("pending", "active", "failed"))
+        # A move names where the call was and where it went.
+        cur.execute("UPDATE twilio_calls SET status = 'in-progress' WHERE id = %s", (pending,))
+        assert notifications(listen) == ["calls:pending,active"]
+        cur.execute("UPDATE twilio_calls SET status = 'initiated' WHERE id = %s", (pending,))
+        assert notifications(listen) == ["calls:pending,active"]
+        # Statements of one transaction: one notification, the union in rank order.
+        writer.autocommit = False
+        cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s", (failed,))
+        cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s", (active,))
+        writer.commit()
+        assert notifications(listen) == ["calls:active,failed"]
+        # A rolled-back savepoint takes its categories with it.
+        cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s", (active,))
+        cur.execute("SAVEPOINT s")
+        cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s", (failed,))
+        cur.execute("ROLLBACK TO SAVEPOINT s")
+        writer.commit()
+        assert notifications(listen) == ["calls:active"]
+        writer.autocommit = True
+        # Inbound calls are in no document: a change to them alone tells nothing.
+        cur.execute("UPDATE twilio_calls SET duration = duration + 1 WHERE id = %s",
+                    (some_call(signal_db, direction="inbound"),))
+        assert notifications(listen) == []
+        # An agent's name is in every category.
+        cur.execute("UPDATE hume_agents SET name = name")
+        assert notifications(listen) == [""]
+    finally:
+        writer.close()
+        listen.close()
+
+
+def test_a_transaction_that_wrote_the_calls_can_be_prepared(cluster, signal_db):
+    """PREPARE TRANSACTION refuses a transaction that has NOTIFYed: the signal
+    notifies at commit, so the app keeps two-phase commit.  A prepared
+    transaction tells nothing (COMMIT PREPARED runs no trigger); its counts
+    are kept exactly all the same."""
+    listen = listener(cluster)
+    writer = cluster.connect("signal")
+    cur = writer.cursor()
+    try:
+        cur.execute("BEGIN")
+        cur.execute("UPDATE twilio_calls SET status = 'completed' WHERE id = %s", (some_call(signal_db, "active"),))
+        cur.execute("UPDATE hume_agents SET name = name")
+        cur.execute("PREPARE TRANSACTION 'signal_2pc'")
+        assert notifications(listen) == []
+        cur.execute("SELECT bool_and(kept = counted) FROM api.callboard_verify_counts()")
+        assert cur.fetchone()[0] is True
+        cur.execute("COMMIT PREPARED 'signal_2pc'")
+        cur.execute("SELECT bool_and(kept = counted) FROM api.callboard_verify_counts()")
+        assert cur.fetchone()[0] is True
+        assert notifications(listen) == []
+    finally:
+        writer.close()
         listen.close()
 
 
