@@ -1,14 +1,22 @@
 #!/usr/bin/python3
-"""What the change signal costs the webhooks' writes: UPDATE throughput with it off and on.
+"""What the change signal and the kept counts cost the webhooks' writes.
 
-    bench/change_signal.py [--seconds 15] [--clients 4] [--rounds 2] [--markdown FILE]
+    bench/change_signal.py [--seconds 15] [--clients 8] [--rounds 2] [--markdown FILE]
 
 One throwaway cluster with 100,000 calls.  pgbench runs a webhook's write (an UPDATE of
-one random call's status and duration, by primary key, one per transaction) with the
-signal off, then on with a connection LISTENing as the gateway does, alternating for
---rounds rounds, the same script and clients each time.  Prints transactions/s and mean
-latency, and the ratio on/off; then the same at a steady --rate of writes, where what the
-signal costs is latency, not throughput.  Run as root.
+one random outbound call's status and duration, by primary key, one per transaction)
+three ways, each for --rounds rounds, taking turns, the same script and clients each time:
+
+  off              no trigger;
+  signal only      callboard 0.3.0's signal: a statement trigger on each table that
+                   NOTIFYs (callboard_notify_change());
+  signal + counts  callboard_enable_change_signal(): the count triggers, which keep the
+                   counts per category and notify at commit.
+
+With the signal on, a connection LISTENs as the gateway does and counts what it
+receives.  Prints transactions/s and mean latency, the ratio counts / signal only; then
+the same at a steady --rate of writes, where the cost is latency, not throughput.
+Run as root.
 """
 import argparse
 import os
@@ -26,10 +34,31 @@ import harness  # noqa: E402
 
 CALLS = 100000
 WEBHOOK = """\\set n random(1, %d)
-UPDATE twilio_calls SET status = (ARRAY['ringing', 'in-progress', 'completed', 'no-answer'])[1 + :n %% 4],
+\\set s random(1, 4)
+UPDATE twilio_calls SET status = (ARRAY['ringing', 'in-progress', 'completed', 'no-answer'])[:s],
        duration = duration + 1, updated_at = now()
 WHERE id = (SELECT id FROM bench_ids WHERE n = :n);
-""" % CALLS
+"""
+STATES = ("off", "signal only", "signal + counts")
+# callboard 0.3.0's signal, by hand: one notifying statement trigger per table.
+SIGNAL_ONLY = """
+SELECT api.callboard_disable_change_signal();
+CREATE TRIGGER callboard_change_signal AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON twilio_calls
+FOR EACH STATEMENT EXECUTE FUNCTION api.callboard_notify_change();
+CREATE TRIGGER callboard_change_signal AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON hume_agents
+FOR EACH STATEMENT EXECUTE FUNCTION api.callboard_notify_change();
+"""
+
+
+def set_state(cur, state):
+    cur.execute("SET search_path = public, api")
+    if state == "off":
+        cur.execute("SELECT api.callboard_disable_change_signal()")
+    elif state == "signal only":
+        cur.execute(SIGNAL_ONLY)
+    else:
+        cur.execute("SELECT api.callboard_enable_change_signal()")
+    cur.execute("VACUUM ANALYZE twilio_calls")
 
 
 def pgbench(cluster, script, seconds, clients, rate=None):
@@ -74,7 +103,7 @@ class Listener:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--rate", type=int, default=500, help="writes/s of the steady run (a busy call center)")
     parser.add_argument("--markdown")
@@ -86,51 +115,53 @@ def main():
         db = cluster.connect("signal_cost")
         cur = db.cursor()
         cur.execute("ALTER ROLE authenticator RESET log_statement")
-        cur.execute("CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM twilio_calls")
+        cur.execute("CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM twilio_calls"
+                    " WHERE direction = 'outbound'")
+        cur.execute("SELECT count(*) FROM bench_ids")
+        outbound = cur.fetchone()[0]
         cur.execute("CREATE UNIQUE INDEX ON bench_ids (n)")
         cur.execute("VACUUM ANALYZE")
         fd, script = tempfile.mkstemp(suffix=".sql")
         with os.fdopen(fd, "w") as f:
-            f.write(WEBHOOK)
+            f.write(WEBHOOK % outbound)
         os.chmod(script, 0o644)
 
-        results = {"off": [], "on": [], "off at rate": [], "on at rate": []}
+        results = {(state, rated): [] for state in STATES for rated in (False, True)}
         delivered = []
         for _ in range(args.rounds):
-            for state in ("off", "on", "off at rate", "on at rate"):
-                listener = None
-                if state.startswith("on"):
-                    cur.execute("SET search_path = public, api; SELECT api.callboard_enable_change_signal()")
-                    listener = Listener(cluster)
-                else:
-                    cur.execute("SET search_path = public, api; SELECT api.callboard_disable_change_signal()")
-                rate = args.rate if state.endswith("at rate") else None
-                outcome = pgbench(cluster, script, args.seconds, args.clients, rate)
-                results[state].append(outcome)
-                if listener:
-                    delivered.append((listener.stop(), outcome[2]))
+            for rated in (False, True):
+                for state in STATES:
+                    set_state(cur, state)
+                    listener = Listener(cluster) if state != "off" else None
+                    outcome = pgbench(cluster, script, args.seconds, args.clients, args.rate if rated else None)
+                    results[(state, rated)].append(outcome)
+                    if listener:
+                        delivered.append((state, listener.stop(), outcome[2]))
+        set_state(cur, "off")
         os.unlink(script)
 
-        def median(state, i):
-            return statistics.median(r[i] for r in results[state])
+        def median(state, rated, i):
+            return statistics.median(r[i] for r in results[(state, rated)])
 
         lines = [
-            "Webhook writes (pgbench: one UPDATE of a random call by primary key per transaction, "
+            "Webhook writes (pgbench: one UPDATE of a random outbound call by primary key per transaction, "
             "%d clients, %d s, median of %d rounds, 100,000 calls):" % (args.clients, args.seconds, args.rounds),
             "",
-            "| change signal | transactions/s | mean latency |",
-            "|---|---|---|",
-            "| off, as fast as it goes | %.0f | %.3f ms |" % (median("off", 0), median("off", 1)),
-            "| on, one connection listening | %.0f | %.3f ms |" % (median("on", 0), median("on", 1)),
-            "| off, %d writes/s | %.0f | %.3f ms |" % (args.rate, median("off at rate", 0), median("off at rate", 1)),
-            "| on, %d writes/s | %.0f | %.3f ms |" % (args.rate, median("on at rate", 0), median("on at rate", 1)),
+            "| change signal | as fast as it goes | mean latency | at %d writes/s | mean latency |" % args.rate,
+            "|---|---|---|---|---|",
+        ] + ["| %s | %.0f tps | %.3f ms | %.0f tps | %.3f ms |"
+             % (state, median(state, False, 0), median(state, False, 1), median(state, True, 0),
+                median(state, True, 1)) for state in STATES] + [
             "",
-            "At full speed, with the signal on: %.1f%% of the throughput without it (%+.3f ms per write); "
-            "at %d writes/s, %+.3f ms per write. "
-            "Notifications received / transactions committed, per round: %s."
-            % (100 * median("on", 0) / median("off", 0), median("on", 1) - median("off", 1),
-               args.rate, median("on at rate", 1) - median("off at rate", 1),
-               ", ".join("%d / %d" % d for d in delivered)),
+            "Signal + counts: %.1f%% of the throughput of the signal alone (%+.3f ms per write), "
+            "%.1f%% of no signal; at %d writes/s, %+.3f ms per write over the signal alone, %+.3f ms over none. "
+            "Notifications received / transactions committed, per run: %s."
+            % (100 * median("signal + counts", False, 0) / median("signal only", False, 0),
+               median("signal + counts", False, 1) - median("signal only", False, 1),
+               100 * median("signal + counts", False, 0) / median("off", False, 0),
+               args.rate, median("signal + counts", True, 1) - median("signal only", True, 1),
+               median("signal + counts", True, 1) - median("off", True, 1),
+               ", ".join("%s %d / %d" % d for d in delivered)),
         ]
         text = "\n".join(lines) + "\n"
         print(text)

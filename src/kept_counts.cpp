@@ -91,8 +91,8 @@ counts_relid(Oid namespace_oid)
  * is of every row, or an error: never of fewer rows).  An error in between
  * restores both, as PostgreSQL does for any (sub)transaction abort.
  */
-static void
-begin_as_owner(Oid namespace_oid, int extra_security, OwnerContext *ctx)
+static Oid
+counts_owner(Oid namespace_oid)
 {
 	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(counts_relid(namespace_oid)));
 
@@ -101,9 +101,14 @@ begin_as_owner(Oid namespace_oid, int extra_security, OwnerContext *ctx)
 	Oid			owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
 
 	ReleaseSysCache(tuple);
+	return owner;
+}
 
+static void
+begin_as_owner(Oid namespace_oid, int extra_security, OwnerContext *ctx)
+{
 	GetUserIdAndSecContext(&ctx->saved_user, &ctx->saved_security);
-	SetUserIdAndSecContext(owner, ctx->saved_security | SECURITY_LOCAL_USERID_CHANGE | extra_security);
+	SetUserIdAndSecContext(counts_owner(namespace_oid), ctx->saved_security | SECURITY_LOCAL_USERID_CHANGE | extra_security);
 	ctx->guc_level = NewGUCNestLevel();
 	set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
 					  GUC_ACTION_SAVE, true, 0, false);
@@ -284,17 +289,40 @@ run_count_statement(Oid namespace_oid, CountStatement statement, Datum *values)
 	return SPI_processed;
 }
 
+/*
+ * On every webhook's write, so lighter than begin_as_owner(): the plans are
+ * made once (under that search_path) and name everything with its schema,
+ * operators included, so the caller's search_path cannot change what they
+ * do; only the role they run as matters.
+ */
 void
 add_to_kept_counts(Oid namespace_oid, const CountChange *change)
 {
-	OwnerContext owner;
+	Oid			saved_user;
+	int			saved_security;
 	Datum		values[5];
 
 	for (int i = 0; i < callboard::kCategoryCount; i++)
 		values[i] = Int64GetDatum(change->delta[i]);
 	values[4] = Int32GetDatum(MyBackendId % kSlots + 1);
 
-	begin_as_owner(namespace_oid, SECURITY_RESTRICTED_OPERATION, &owner);
+	/* Prepared as the owner, with the owner's search_path, the first time. */
+	if (count_plans.namespace_oid != namespace_oid || count_plans.plans[ADD_TO_NEW_SLOT] == NULL)
+	{
+		OwnerContext owner;
+
+		begin_as_owner(namespace_oid, SECURITY_RESTRICTED_OPERATION, &owner);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		for (int statement = 0; statement < COUNT_STATEMENTS; statement++)
+			count_plan(namespace_oid, static_cast<CountStatement>(statement));
+		SPI_finish();
+		end_as_owner(&owner);
+	}
+
+	GetUserIdAndSecContext(&saved_user, &saved_security);
+	SetUserIdAndSecContext(counts_owner(namespace_oid),
+						   saved_security | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (run_count_statement(namespace_oid, ADD_TO_HOME_SLOT, values) == 0 &&
@@ -305,7 +333,7 @@ add_to_kept_counts(Oid namespace_oid, const CountChange *change)
 		run_count_statement(namespace_oid, ADD_TO_NEW_SLOT, values);
 	}
 	SPI_finish();
-	end_as_owner(&owner);
+	SetUserIdAndSecContext(saved_user, saved_security);
 }
 
 uint64
