@@ -37,6 +37,9 @@ include $(PGXS)
 # callboard-gateway: a C++20 program (coroutines; no server headers) on
 # Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL, zlib.
 GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
+# The status -> category mapping, pure C++ shared with the extension (compiled
+# again, with the gateway's flags).
+GATEWAY_OBJS += src/call_category.gateway.o
 # Where the dashboard page (web/) is installed, and where the gateway looks for it.
 CALLBOARD_WEB_ROOT ?= $(datadir)/callboard/web
 GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
@@ -54,6 +57,9 @@ GATEWAY_LIBS += $(GATEWAY_EXTRA_LDFLAGS)
 all: callboard-gateway
 
 src/gateway/%.o: src/gateway/%.cpp
+	$(CXX) $(GATEWAY_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+src/%.gateway.o: src/%.cpp
 	$(CXX) $(GATEWAY_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 callboard-gateway: $(GATEWAY_OBJS)

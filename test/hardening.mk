@@ -29,7 +29,7 @@ FUZZ_CXXFLAGS = -std=c++20 -g -O1 $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
 fuzz_query_string_SRCS = src/gateway/query_string.cpp
 fuzz_request_head_SRCS = src/gateway/request_head.cpp
 fuzz_call_args_SRCS = src/gateway/call_args.cpp src/gateway/json_body.cpp src/gateway/api_error.cpp \
-	src/gateway/query_string.cpp
+	src/gateway/query_string.cpp src/call_category.cpp
 fuzz_jwt_auth_SRCS = src/gateway/jwt_auth.cpp src/gateway/base64.cpp src/gateway/api_error.cpp
 fuzz_jwt_auth_LIBS = -ljwt -lcrypto
 fuzz_config_SRCS = src/gateway/config.cpp src/gateway/base64.cpp

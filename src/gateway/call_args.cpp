@@ -63,10 +63,11 @@ const std::vector<RpcFunction> &
 rpc_functions()
 {
 	static const std::vector<RpcFunction> functions = {
-		{"scheduled_outbound_calls", {{"status", "text", false}}, "scheduled_outbound_calls_chunks"},
+		{"scheduled_outbound_calls", {{"status", "text", false}}, "scheduled_outbound_calls_chunks", "status"},
 		{"scheduled_outbound_calls_summary", {}},
 		{"scheduled_outbound_calls_page",
-		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}},
+		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}, nullptr,
+		 "category"},
 	};
 	return functions;
 }
@@ -162,6 +163,22 @@ rpc_sql(const std::string &quoted_schema, const RpcFunction &function, const Rpc
 		sql += std::string(i ? ", " : "") + args[i].first->name + " => $" + std::to_string(i + 1) +
 			"::" + args[i].first->sql_type;
 	return sql + ")";
+}
+
+callboard::CategorySet
+rpc_categories(const RpcFunction &function, const RpcArgs &args)
+{
+	if (function.category_param == nullptr)
+		return callboard::kAllCategories;
+	for (const auto &[param, value] : args)
+		if (std::string_view(param->name) == function.category_param && value)
+		{
+			callboard::Filter filter = callboard::parse_filter(value->data(), value->size());
+
+			if (filter.kind == callboard::Filter::one)
+				return callboard::category_bit(filter.category);
+		}
+	return callboard::kAllCategories;
 }
 
 std::vector<std::optional<std::string>>

@@ -22,6 +22,7 @@
 #include <variant>
 #include <vector>
 
+#include "../change_payload.hpp"
 #include "api_error.hpp"
 
 namespace gateway {
@@ -43,6 +44,12 @@ struct RpcFunction
 	 * instead so that the document streams; nullptr when the value is small.
 	 */
 	const char *chunks_name = nullptr;
+
+	/*
+	 * The parameter that narrows the document to one category (the filter's
+	 * values), or nullptr: the document then shows every category.
+	 */
+	const char *category_param = nullptr;
 
 	/* "name(a, b)", for PGRST202's hint. */
 	std::string signature() const;
@@ -77,6 +84,13 @@ std::variant<RpcArgs, ApiError> rpc_body_args(const std::string &body, const std
  * Built from the function table only: no request text is ever part of it.
  */
 std::string rpc_sql(const std::string &quoted_schema, const RpcFunction &function, const RpcArgs &args);
+
+/*
+ * The categories whose calls the document of this call shows: one when its
+ * category parameter names one (as the filter reads it), else all four (a
+ * value the function refuses included: its error must be read again too).
+ */
+callboard::CategorySet rpc_categories(const RpcFunction &function, const RpcArgs &args);
 
 /* The values for rpc_sql's parameters, in order. */
 std::vector<std::optional<std::string>> rpc_values(const RpcArgs &args);

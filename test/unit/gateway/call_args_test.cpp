@@ -123,3 +123,33 @@ TEST(RpcBodyArgs, NulByteIsInvalidJson)
 	}
 }
 
+
+// Which categories a document can show: a change elsewhere need not read it again.
+TEST(RpcCategories, OneWhenTheCallNamesOne)
+{
+	using callboard::Category;
+	using callboard::category_bit;
+	using gateway::rpc_categories;
+	const gateway::RpcFunction &calls = *gateway::find_rpc_function("scheduled_outbound_calls");
+	const gateway::RpcFunction &page = *gateway::find_rpc_function("scheduled_outbound_calls_page");
+	const gateway::RpcFunction &summary = *gateway::find_rpc_function("scheduled_outbound_calls_summary");
+	auto args = [](const gateway::RpcFunction &f, std::optional<std::string> value) {
+		return RpcArgs{{&f.params[0], std::move(value)}};
+	};
+
+	EXPECT_EQ(rpc_categories(calls, args(calls, "pending")), category_bit(Category::pending));
+	EXPECT_EQ(rpc_categories(calls, args(calls, "in_progress")), category_bit(Category::active));
+	EXPECT_EQ(rpc_categories(calls, args(calls, "active")), category_bit(Category::active));
+	EXPECT_EQ(rpc_categories(page, args(page, "failed")), category_bit(Category::failed));
+	EXPECT_EQ(rpc_categories(page, args(page, "completed")), category_bit(Category::completed));
+	// Every category: no filter, an empty or NULL one, one the function refuses, no category parameter.
+	EXPECT_EQ(rpc_categories(calls, {}), callboard::kAllCategories);
+	EXPECT_EQ(rpc_categories(calls, args(calls, "")), callboard::kAllCategories);
+	EXPECT_EQ(rpc_categories(calls, args(calls, std::nullopt)), callboard::kAllCategories);
+	EXPECT_EQ(rpc_categories(calls, args(calls, "Pending")), callboard::kAllCategories);
+	EXPECT_EQ(rpc_categories(page, args(page, "everything")), callboard::kAllCategories);
+	EXPECT_EQ(rpc_categories(summary, {}), callboard::kAllCategories);
+	// The legacy path's status is the same parameter.
+	EXPECT_EQ(rpc_categories(gateway::legacy_function(), gateway::legacy_args({{"status", "completed"}})),
+			  category_bit(Category::completed));
+}
