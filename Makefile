@@ -7,7 +7,7 @@
 #   make fuzz, make sanitize-check   see test/hardening.mk
 
 EXTENSION = callboard
-EXTVERSION = 0.3.0
+EXTVERSION = 0.4.0
 
 MODULE_big = callboard
 # Every src/*.cpp is part of the module; CMakeLists.txt globs the same files,
@@ -18,7 +18,7 @@ DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors search_path memory guard guard_new bounded stream stream_large views change_signal upgrade
+REGRESS = install category calls formatting filter errors search_path memory guard guard_new bounded stream stream_large views timeline change_signal upgrade
 ISOLATION = concurrent_updates stream_snapshot
 ISOLATION_OPTS = --load-extension=plpgsql
 

@@ -11,6 +11,7 @@
 #include "output_buffer.hpp"
 #include "pg_guard.hpp"
 #include "queries.hpp"
+#include "summary_counts.hpp"
 #include "text_datum.hpp"
 
 extern "C" {
@@ -22,14 +23,12 @@ extern "C" {
 PG_FUNCTION_INFO_V1(scheduled_outbound_calls_summary);
 }
 
-static Datum
-build_summary_json(FunctionCallInfo fcinfo)
+void
+count_calls_by_category(Oid function_oid, std::int64_t counts[callboard::kCategoryCount])
 {
-	std::int64_t counts[callboard::kCategoryCount] = {0, 0, 0, 0};
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	run_query(CallboardQuery::summary, fcinfo->flinfo->fn_oid, NULL, NULL, NULL);
+	for (int i = 0; i < callboard::kCategoryCount; i++)
+		counts[i] = 0;
+	run_query(CallboardQuery::summary, function_oid, NULL, NULL, NULL);
 	for (uint64 row = 0; row < SPI_processed; row++)
 	{
 		bool		status_null,
@@ -42,6 +41,16 @@ build_summary_json(FunctionCallInfo fcinfo)
 		CHECK_FOR_INTERRUPTS();
 		counts[static_cast<int>(callboard::category_of_status(text.data, text.len))] += count;
 	}
+}
+
+static Datum
+build_summary_json(FunctionCallInfo fcinfo)
+{
+	std::int64_t counts[callboard::kCategoryCount];
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	count_calls_by_category(fcinfo->flinfo->fn_oid, counts);
 	SPI_finish();
 
 	/* In the caller's memory context again.  A few counts: no limit applies. */
