@@ -67,6 +67,13 @@ rpc_functions()
 		{"scheduled_outbound_calls_summary", {}},
 		{"scheduled_outbound_calls_page",
 		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}},
+		/* The window ends with the bucket that holds now(): at its end the document is old. */
+		{"scheduled_outbound_calls_timeline",
+		 {{"bucket", "interval", false}, {"span", "interval", false}, {"until", "timestamptz", false}},
+		 nullptr, "/timeline/end"},
+		{"scheduled_outbound_calls_overview",
+		 {{"bucket", "interval", false}, {"span", "interval", false}, {"until", "timestamptz", false}},
+		 nullptr, "/timeline/end"},
 	};
 	return functions;
 }
