@@ -4,6 +4,8 @@
 #                                 (the gateway goes to $(pg_config --bindir))
 #   make installcheck             pg_regress and isolation tests, on a running server
 #                                 (it builds test/guard's test-only module first)
+#   make vendor-web               the page's libraries again from the npm registry
+#                                 (scripts/vendor-web; the copies are committed)
 #   make fuzz, make sanitize-check   see test/hardening.mk
 
 EXTENSION = callboard
@@ -84,6 +86,10 @@ clean-gateway:
 	rm -f callboard-gateway $(GATEWAY_OBJS) $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
 	rm -f $(GUARD_PROBE) test/guard/guard_probe.o test/guard/guard_probe.d
 
-.PHONY: install-gateway clean-gateway
+# The page's libraries, from the npm registry into web/vendor/ (committed).
+vendor-web:
+	scripts/vendor-web
+
+.PHONY: install-gateway clean-gateway vendor-web
 
 include test/hardening.mk
