@@ -4,6 +4,8 @@
 #                                 (the gateway goes to $(pg_config --bindir))
 #   make installcheck             pg_regress and isolation tests, on a running server
 #                                 (it builds test/guard's test-only module first)
+#   make vendor-web               the page's libraries again from the npm registry
+#                                 (scripts/vendor-web; the copies are committed)
 #   make fuzz, make sanitize-check   see test/hardening.mk
 
 EXTENSION = callboard
@@ -18,7 +20,7 @@ DATA = $(wildcard callboard--*.sql)
 
 # In this order: install loads the app's schema and the extension the
 # others use.
-REGRESS = install category calls formatting filter errors search_path memory guard guard_new bounded stream stream_large views change_signal counts upgrade
+REGRESS = install category calls formatting filter errors search_path memory guard guard_new bounded stream stream_large views timeline change_signal counts upgrade
 ISOLATION = concurrent_updates stream_snapshot kept_counts
 ISOLATION_OPTS = --load-extension=plpgsql
 
@@ -90,6 +92,10 @@ clean-gateway:
 	rm -f callboard-gateway $(GATEWAY_OBJS) $(OBJS:.o=.d) $(GATEWAY_OBJS:.o=.d)
 	rm -f $(GUARD_PROBE) test/guard/guard_probe.o test/guard/guard_probe.d
 
-.PHONY: install-gateway clean-gateway
+# The page's libraries, from the npm registry into web/vendor/ (committed).
+vendor-web:
+	scripts/vendor-web
+
+.PHONY: install-gateway clean-gateway vendor-web
 
 include test/hardening.mk

@@ -49,9 +49,14 @@ GRANT EXECUTE ON FUNCTION :"api_schema".scheduled_outbound_calls_summary(),
                           :"api_schema".scheduled_outbound_calls_page(text, integer, text),
                           :"api_schema".callboard_call_category(text),
                           :"api_schema".callboard_call_category_rank(text),
-                          :"api_schema".callboard_categories() TO web_anon, dashboard_user;
+                          :"api_schema".callboard_categories(),
+                          :"api_schema".scheduled_outbound_calls_timeline(interval, interval, timestamptz),
+                          :"api_schema".scheduled_outbound_calls_overview(interval, interval, timestamptz),
+                          :"api_schema".callboard_call_timeline_rows(interval, interval, timestamptz)
+  TO web_anon, dashboard_user;
 -- The BI views read the tables with the caller's rights (security_invoker).
-GRANT SELECT ON :"api_schema".callboard_outbound_calls, :"api_schema".callboard_call_summary
+GRANT SELECT ON :"api_schema".callboard_outbound_calls, :"api_schema".callboard_call_summary,
+                :"api_schema".callboard_call_timeline
   TO dashboard_user;
 
 GRANT USAGE ON SCHEMA :"app_schema" TO dashboard_user, callboard_login;

@@ -10,6 +10,7 @@ SET search_path = shadow, public;
 SELECT scheduled_outbound_calls() -> 'summary' AS document_summary;
 SELECT scheduled_outbound_calls_summary() -> 'summary' AS summary;
 SELECT json_array_length(scheduled_outbound_calls_page('failed', 50) -> 'calls') AS failed_page;
+SELECT sum(calls) AS timeline_calls FROM callboard_call_timeline_rows('1 day', '31 days', '2025-10-25 00:00+00');
 
 -- A table of the same name appears earlier on the unchanged search_path.
 CREATE TABLE shadow.twilio_calls (LIKE public.twilio_calls);
@@ -18,12 +19,14 @@ INSERT INTO shadow.twilio_calls SELECT * FROM public.twilio_calls WHERE call_sid
 SELECT scheduled_outbound_calls() -> 'summary' AS document_summary;
 SELECT scheduled_outbound_calls_summary() -> 'summary' AS summary;
 SELECT json_array_length(scheduled_outbound_calls_page('failed', 50) -> 'calls') AS failed_page;
+SELECT sum(calls) AS timeline_calls FROM callboard_call_timeline_rows('1 day', '31 days', '2025-10-25 00:00+00');
 
 -- A temporary table comes first of all.
 CREATE TEMP TABLE twilio_calls (LIKE public.twilio_calls);
 SELECT scheduled_outbound_calls() -> 'summary' AS document_summary;
 SELECT scheduled_outbound_calls_summary() -> 'summary' AS summary;
 SELECT json_array_length(scheduled_outbound_calls_page('failed', 50) -> 'calls') AS failed_page;
+SELECT sum(calls) AS timeline_calls FROM callboard_call_timeline_rows('1 day', '31 days', '2025-10-25 00:00+00');
 
 -- Dropped again, public's table is read again.
 DROP TABLE pg_temp.twilio_calls;
@@ -31,6 +34,7 @@ DROP TABLE shadow.twilio_calls;
 SELECT scheduled_outbound_calls() -> 'summary' AS document_summary;
 SELECT scheduled_outbound_calls_summary() -> 'summary' AS summary;
 SELECT json_array_length(scheduled_outbound_calls_page('failed', 50) -> 'calls') AS failed_page;
+SELECT sum(calls) AS timeline_calls FROM callboard_call_timeline_rows('1 day', '31 days', '2025-10-25 00:00+00');
 
 RESET search_path;
 DROP SCHEMA shadow;

@@ -42,9 +42,9 @@ SELECT quote_nullable(f) AS filter,
 FROM before_0_3;
 
 
--- From 0.3.0 to 0.4.0: the same answers; a signal turned on in 0.3.0 goes on
--- notifying (its one trigger on twilio_calls) and readers count, until it is
--- turned on again, which keeps the counts.
+-- From 0.3.0 to 0.4.0: the same answers, and the timeline; a signal turned
+-- on in 0.3.0 goes on notifying (its one trigger on twilio_calls) and
+-- readers count, until it is turned on again, which keeps the counts.
 DROP EXTENSION callboard;
 CREATE EXTENSION callboard VERSION '0.3.0';
 -- The triggers 0.3.0's callboard_enable_change_signal() put on the tables.
@@ -60,7 +60,8 @@ CREATE TEMP TABLE before_0_4 AS
 SELECT f, scheduled_outbound_calls(f)::text AS doc,
        scheduled_outbound_calls_summary()::text AS summary,
        (SELECT json_agg(s ORDER BY category_rank)::text FROM callboard_call_summary s) AS summary_view,
-       scheduled_outbound_calls_page('failed', 3)::text AS page
+       scheduled_outbound_calls_page('failed', 3)::text AS page,
+       (SELECT string_agg(c, '') FROM (SELECT scheduled_outbound_calls_chunks(f, 64) AS c) AS s) AS chunks
 FROM (VALUES (NULL), ('pending'), ('active'), ('completed'), ('failed')) AS v(f);
 ALTER EXTENSION callboard UPDATE TO '0.4.0';
 SELECT extversion FROM pg_extension WHERE extname = 'callboard';
@@ -73,8 +74,19 @@ SELECT (SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_si
 SELECT quote_nullable(f) AS filter,
        scheduled_outbound_calls(f)::text = doc AND scheduled_outbound_calls_summary()::text = summary
        AND (SELECT json_agg(s ORDER BY category_rank)::text FROM callboard_call_summary s) = summary_view
-       AND scheduled_outbound_calls_page('failed', 3)::text = page AS unchanged
+       AND scheduled_outbound_calls_page('failed', 3)::text = page
+       AND (SELECT string_agg(c, '') FROM (SELECT scheduled_outbound_calls_chunks(f, 64) AS c) AS s) = chunks
+       AS unchanged
 FROM before_0_4;
+-- The timeline, whose buckets add up to the calls of its window.
+SELECT (SELECT sum(calls) FROM callboard_call_timeline_rows('1 day', '31 days', '2025-10-25 00:00+00'))
+       AS window_calls,
+       (SELECT sum(calls) FROM callboard_call_timeline_rows('1 day', '31 days', '2025-10-25 00:00+00'))
+       = (SELECT count(*) FROM twilio_calls
+          WHERE direction = 'outbound' AND created_at >= '2025-09-25 00:00+00' AND created_at < '2025-10-26 00:00+00')
+       AS timeline_counts_the_window,
+       (scheduled_outbound_calls_overview() -> 'summary')::text = (scheduled_outbound_calls_summary() -> 'summary')::text
+       AS overview_summary_matches;
 SELECT callboard_disable_change_signal();
 
 -- The update paths PostgreSQL has, from every version.

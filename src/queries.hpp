@@ -50,6 +50,16 @@ enum class CallboardQuery
 	page_next,
 	/* (status, count) of the outbound calls, for each status there is */
 	summary,
+	/* $1 start, $2 end: (created_at, status) of the outbound calls created in [start, end) */
+	timeline,
+};
+
+/* Result columns of the timeline query, in order. */
+enum TimelineColumn
+{
+	TIMELINE_CREATED_AT,
+	TIMELINE_STATUS,
+	TIMELINE_COLUMN_COUNT
 };
 
 /*

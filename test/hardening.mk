@@ -19,7 +19,7 @@
 FUZZ_CXX ?= clang++
 FUZZ_DIR = build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = query_string request_head call_args jwt_auth config django_password page_cursor status_filter
+FUZZ_TARGETS = query_string request_head call_args jwt_auth config django_password page_cursor status_filter timeline_window
 
 FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CXXFLAGS = -std=c++20 -g -O1 $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
@@ -38,6 +38,8 @@ fuzz_django_password_SRCS = src/gateway/django_password.cpp src/gateway/base64.c
 fuzz_django_password_LIBS = -lcrypto
 fuzz_page_cursor_SRCS = src/page_cursor.cpp
 fuzz_status_filter_SRCS = src/call_category.cpp
+fuzz_timeline_window_SRCS = src/timeline_window.cpp src/json_format.cpp src/gateway/document_expiry.cpp \
+	src/gateway/json_body.cpp
 
 FUZZ_BINARIES = $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 FUZZ_OBJS = $(sort $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/obj/test/fuzz/$(t)_fuzz.o \

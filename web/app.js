@@ -1,25 +1,31 @@
-// callboard's dashboard page: sign in, then four columns of outbound calls
-// kept live by callboard-gateway's event streams.
+// callboard's dashboard page: sign in, then the day's timeline above four
+// columns of outbound calls, kept live by callboard-gateway's event streams.
 //
 //   session.js  the tokens: login, renewal before expiry, authorized GETs
 //   sse.js      Server-Sent Events over fetch() (the token goes in a header)
 //   live.js     one document kept live: reconnects, back-off, Last-Event-ID
 //   board.js    a column: its calls, "Load more", rendering with textContent
+//   timeline.js the chart of calls per hour over the last 24 hours
 //
-// Streams: one for the counts (/rpc/scheduled_outbound_calls_summary) and
-// one per visible column for its first page
-// (/rpc/scheduled_outbound_calls_page?category=...&page_size=50).  A column
-// hidden by the filter closes its stream: browsers allow about six HTTP/1.1
-// connections per server, and each stream holds one.
+// Streams: one for the counts and the timeline together
+// (/rpc/scheduled_outbound_calls_overview: the summary's counts and the
+// timeline in one document, refreshed by the same changes) and one per
+// visible column for its first page
+// (/rpc/scheduled_outbound_calls_page?category=...&page_size=50): five in
+// all.  Browsers allow six HTTP/1.1 connections per server and each stream
+// holds one, so the counts and the chart share a stream, leaving one
+// connection for "Load more", token renewal and the page's files.  A column
+// hidden by the filter closes its stream.
 
 import { Column, categoryLabel, formatClock } from './board.js'
 import { LiveDocument } from './live.js'
 import { Session } from './session.js'
 import { HttpError } from './sse.js'
+import { TimelineChart } from './timeline.js'
 
 const CATEGORIES = ['pending', 'active', 'completed', 'failed']
 const PAGE_SIZE = 50
-const SUMMARY_URL = '/rpc/scheduled_outbound_calls_summary'
+const OVERVIEW_URL = '/rpc/scheduled_outbound_calls_overview' // the last 24 hours, hour by hour
 const STATE_LABELS = {
   connecting: 'Connecting…',
   live: 'Live',
@@ -53,10 +59,12 @@ const ui = {
   boardTitle: byId('board-title'),
   filter: byId('filter'),
   columns: byId('columns'),
+  timeline: byId('timeline'),
 }
 
 const session = new Session()
-let summary = null // the counts' LiveDocument while signed in
+let summary = null // the counts' and the timeline's LiveDocument while signed in
+const timeline = new TimelineChart(ui.timeline)
 const columns = new Map() // category -> { column, live }
 let filter = 'all'
 let shownState = null
@@ -109,8 +117,11 @@ function showBoard() {
   ui.statusBar.hidden = false
   ui.lastChange.textContent = '–'
   ui.lastChange.removeAttribute('datetime')
-  summary = new LiveDocument(SUMMARY_URL, session, {
-    onDocument: (document) => showSummary(document.summary),
+  summary = new LiveDocument(OVERVIEW_URL, session, {
+    onDocument: (document) => {
+      showSummary(document.summary)
+      timeline.show(document.timeline)
+    },
     onServerError: (error) => showStreamError(null, error),
     onRefused: (error) => showStreamError(null, error.body || error),
     onState: updateConnection,
@@ -140,6 +151,7 @@ function signOut(message) {
     entry.column.reset()
   }
   session.logout()
+  timeline.reset()
   for (const output of ui.filter.querySelectorAll('.filter-count')) output.textContent = ''
   clearTimeout(noticeTimer)
   shownState = null

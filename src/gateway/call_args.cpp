@@ -63,11 +63,18 @@ const std::vector<RpcFunction> &
 rpc_functions()
 {
 	static const std::vector<RpcFunction> functions = {
-		{"scheduled_outbound_calls", {{"status", "text", false}}, "scheduled_outbound_calls_chunks", "status"},
+		{"scheduled_outbound_calls", {{"status", "text", false}}, "scheduled_outbound_calls_chunks", nullptr, "status"},
 		{"scheduled_outbound_calls_summary", {}},
 		{"scheduled_outbound_calls_page",
-		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}, nullptr,
+		 {{"category", "text", true}, {"page_size", "integer", false}, {"cursor", "text", false}}, nullptr, nullptr,
 		 "category"},
+		/* The window ends with the bucket that holds now(): at its end the document is old. */
+		{"scheduled_outbound_calls_timeline",
+		 {{"bucket", "interval", false}, {"span", "interval", false}, {"until", "timestamptz", false}},
+		 nullptr, "/timeline/end"},
+		{"scheduled_outbound_calls_overview",
+		 {{"bucket", "interval", false}, {"span", "interval", false}, {"until", "timestamptz", false}},
+		 nullptr, "/timeline/end"},
 	};
 	return functions;
 }

@@ -44,6 +44,13 @@ struct RpcFunction
 	 * instead so that the document streams; nullptr when the value is small.
 	 */
 	const char *chunks_name = nullptr;
+	/*
+	 * For a document that depends on the clock as well as on the data: the
+	 * JSON pointer of the time (ISO 8601, UTC, as callboard prints it) from
+	 * which it is no longer current, however little the data changed.
+	 * nullptr when only changes to the data make it old.
+	 */
+	const char *expires_at = nullptr;
 
 	/*
 	 * The parameter that narrows the document to one category (the filter's
@@ -55,7 +62,11 @@ struct RpcFunction
 	std::string signature() const;
 };
 
-/* scheduled_outbound_calls, scheduled_outbound_calls_summary, scheduled_outbound_calls_page. */
+/*
+ * scheduled_outbound_calls, scheduled_outbound_calls_summary,
+ * scheduled_outbound_calls_page, scheduled_outbound_calls_timeline,
+ * scheduled_outbound_calls_overview.
+ */
 const std::vector<RpcFunction> &rpc_functions();
 const RpcFunction *find_rpc_function(std::string_view name);
 

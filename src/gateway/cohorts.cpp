@@ -210,6 +210,7 @@ struct Cohorts::Cohort
 
 	/* Guarded by Cohorts::mutex_. */
 	std::shared_ptr<const Version> current;
+	SystemTime	expires = SystemTime::max();	/* current is old from then on, whatever the feed says */
 	std::uint64_t sequence = 0;	/* the feed's sequence when current's query began */
 	bool		too_large = false;
 	int			builds_running = 0;	/* a GET's, a refresh's: at most one of each */
@@ -269,7 +270,8 @@ Cohorts::find_or_create(const Audience &audience)
 bool
 Cohorts::fresh(const Cohort &c) const
 {
-	return c.current && feed_.pushing() && c.sequence == feed_.sequence();
+	return c.current && feed_.pushing() && c.sequence == feed_.sequence() &&
+		std::chrono::system_clock::now() < c.expires;
 }
 
 awaitable<Built>
@@ -434,6 +436,8 @@ Cohorts::keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built)
 		bytes_ -= c.bytes();
 		c.current = std::make_shared<const Version>(c.current ? c.current->number() + 1 : 1, std::move(body));
 		bytes_ += c.bytes();
+		const char *expires_at = c.audience.function->expires_at;
+		c.expires = expires_at ? document_expiry(expires_at, c.current->body()) : SystemTime::max();
 	}
 	c.sequence = sequence;
 	built.version = c.current;
@@ -582,10 +586,22 @@ Cohorts::poll()
 		poll_timer_.reset();
 		if (stopping_)
 			break;
-		/* With the feed pushing, changes drive the refreshes; without, time does. */
+		/* With the feed pushing, changes drive the refreshes (and the clock, for what expires); without, time does. */
 		if (!feed_.pushing())
 			changed();
+		else
+			expired();
 	}
+}
+
+void
+Cohorts::expired()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	SystemTime	now = std::chrono::system_clock::now();
+	for (auto &[key, c] : cohorts_)
+		if (!c->watchers.empty() && c->current && now >= c->expires)
+			schedule(c);
 }
 
 void

@@ -28,6 +28,10 @@
  * and its watchers get the new version only if the bytes changed.  Without
  * the feed, watched cohorts poll every callboard-live-poll-interval seconds.
  *
+ * A document that depends on the clock too (a timeline, RpcFunction::
+ * expires_at) is fresh only until the time it gives; watched, it is
+ * refreshed at the first poll after that time, changes or not.
+ *
  * Documents larger than callboard-cache-max-entry-bytes are not kept and
  * cannot be watched: they stream to each client (handlers.cpp).  Unwatched
  * cohorts are dropped, least recently used first, past callboard-cache-bytes.
@@ -53,6 +57,7 @@
 #include "change_feed.hpp"
 #include "config.hpp"
 #include "database.hpp"
+#include "document_expiry.hpp"
 #include "jwt_auth.hpp"
 #include "token_cache.hpp"
 #include "request.hpp"
@@ -161,8 +166,14 @@ public:
 	/* The change feed moved (on the refresh loop): refresh every watched cohort. */
 	void		changed();
 
-	/* On the refresh loop until stop(): while the feed is not pushing, refresh watched cohorts. */
+	/*
+	 * On the refresh loop until stop(): while the feed is not pushing,
+	 * refresh watched cohorts; while it is, those whose document expired.
+	 */
 	awaitable<void> poll();
+
+	/* Refresh every watched cohort whose document's time has passed (on the refresh loop). */
+	void		expired();
 
 	/* Shutdown begins (on the refresh loop): no more polling. */
 	void		stop();

@@ -1,7 +1,8 @@
 // The dashboard page at / in Debian's headless Chromium: sign-in, counts
-// equal to scheduled_outbound_calls_summary(), live moves, text never
-// treated as HTML, keyboard use, the filter, a gateway restart, token
-// renewal and an expired session.
+// equal to scheduled_outbound_calls_summary(), the timeline's chart equal to
+// scheduled_outbound_calls_timeline(), live moves, text never treated as
+// HTML, keyboard use, the filter, a gateway restart, token renewal, an
+// expired session, the connection budget, and axe-core's accessibility rules.
 //
 //   test/gateway/harness.py node --test test/browser/
 import assert from 'node:assert/strict'
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import {
   CATEGORIES,
   Gateway,
+  axeViolations,
   columnCallIds,
   connectionText,
   launchChromium,
@@ -35,6 +37,44 @@ let browser
 let page // signed in as the fixture user, shared by the tests in order
 
 const summary = () => psqlJson('SELECT api.scheduled_outbound_calls_summary()').summary
+const timelineNow = () => psqlJson('SELECT api.scheduled_outbound_calls_timeline()').timeline
+const STACK = ['pending', 'active', 'completed', 'failed']
+
+// What the chart shows: the legend's numbers, and the screen readers' table.
+function shownTimeline(p) {
+  return p.evaluate(() => ({
+    legend: Object.fromEntries(
+      [...document.querySelectorAll('.timeline-legend [data-category]')].map((li) => [
+        li.dataset.category,
+        Number(li.querySelector('.legend-value').textContent.replace(/\D/g, '')),
+      ]),
+    ),
+    rows: [...document.querySelectorAll('.timeline-table tbody tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => Number(td.textContent.replace(/\D/g, ''))),
+    ),
+    label: document.querySelector('.timeline-chart').getAttribute('aria-label'),
+  }))
+}
+
+// The timeline as the page should show it: each category's total and each bucket's row.
+function expectedTimeline(timeline) {
+  const legend = Object.fromEntries(STACK.map((c) => [c, timeline.buckets.reduce((s, b) => s + b[c], 0)]))
+  const rows = timeline.buckets.map((b) => [...STACK.map((c) => b[c]), STACK.reduce((s, c) => s + b[c], 0)])
+  return { legend, rows }
+}
+
+// Waits until the chart shows what the function returns (read again while
+// waiting: an hour may end meanwhile).
+async function waitForTimeline(p, timeout = LIVE_WITHIN_MS) {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const want = expectedTimeline(timelineNow())
+    const shown = await shownTimeline(p)
+    if (JSON.stringify({ legend: shown.legend, rows: shown.rows }) === JSON.stringify(want)) return { want, shown }
+    if (Date.now() > deadline) assert.deepEqual({ legend: shown.legend, rows: shown.rows }, want, 'the chart shows the timeline')
+    await sleep(100)
+  }
+}
 
 // The newest outbound call: first in whichever column it is in.
 function newestCall() {
@@ -61,6 +101,12 @@ function assertNoProblems(p) {
 
 before(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true })
+  // The sample calls span the 90 days before 2025-10-24 10:00 UTC: squeezed
+  // into the 24 hours before now, they fill the timeline's window as a busy
+  // day would (started_at moves with its call).
+  psql(`UPDATE twilio_calls SET created_at = n.created_at, started_at = started_at + (n.created_at - twilio_calls.created_at)
+        FROM (SELECT id, now() - (timestamptz '2025-10-24 10:00+00' - created_at) / 90 AS created_at FROM twilio_calls) AS n
+        WHERE n.id = twilio_calls.id`)
   gateway = await Gateway.start({ 'callboard-live-poll-interval': 1 })
   browser = await launchChromium()
 })
@@ -108,6 +154,61 @@ describe('the dashboard page', { timeout: 180_000 }, () => {
     )
     for (const button of await page.locator('button.more:visible').all()) assert.ok(await button.isVisible())
     await page.screenshot({ path: `${SCREENSHOTS}dashboard-1366x768.png` })
+    assertNoProblems(page)
+  })
+
+  test('the timeline above the columns: the last 24 hours as the function counts them, in the columns\' colours', async () => {
+    const { want, shown } = await waitForTimeline(page)
+    assert.equal(shown.rows.length, 24, 'one row per hour for screen readers')
+    const calls = Object.values(want.legend).reduce((a, b) => a + b, 0)
+    assert.ok(calls > 50, `the window holds the day's calls (${calls})`)
+    assert.match(shown.label, new RegExp(`^Bar chart of the ${calls.toLocaleString('en-US')} calls created in the last 24 hours`))
+    assert.equal(await page.locator('.timeline-title').textContent(), 'Calls created per hour, last 24 hours')
+    // Above the columns, within the window.
+    const chart = await page.locator('.timeline-chart').boundingBox()
+    const columns = await page.locator('#columns').boundingBox()
+    assert.ok(chart.y + chart.height <= columns.y && chart.width > 1000, JSON.stringify({ chart, columns }))
+    // The legend's swatches, and the bars painted on the canvas, are the columns' colours.
+    const colours = await page.evaluate((stack) => {
+      const out = {}
+      const canvas = document.querySelector('.timeline-chart canvas')
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
+      for (const category of stack) {
+        const column = getComputedStyle(document.querySelector(`section.column[data-category="${category}"]`)).borderTopColor
+        const swatch = getComputedStyle(document.querySelector(`.timeline-legend [data-category="${category}"] .swatch`)).backgroundColor
+        const [r, g, b] = column.match(/\d+/g).map(Number)
+        let painted = 0
+        for (let i = 0; i < pixels.length; i += 4) if (pixels[i] === r && pixels[i + 1] === g && pixels[i + 2] === b) painted++
+        out[category] = { column, swatch, painted }
+      }
+      return out
+    }, STACK)
+    for (const category of STACK) {
+      const { column, swatch, painted } = colours[category]
+      assert.equal(swatch, column, `${category}'s swatch`)
+      if (want.legend[category] > 0) assert.ok(painted > 20, `${category}'s bars are painted in its colour (${painted} pixels)`)
+    }
+    // Pointing at an hour shows its counts in the legend; leaving it, the totals again.
+    const canvas = await page.locator('.timeline-chart .u-over').boundingBox()
+    await page.mouse.move(canvas.x + canvas.width - 3, canvas.y + canvas.height / 2)
+    await page.waitForFunction(() => document.querySelector('.timeline-when').textContent !== 'Totals')
+    const hour = (await shownTimeline(page)).legend
+    assert.deepEqual(Object.values(hour), want.rows.at(-1).slice(0, 4), 'the current hour\'s counts')
+    await page.mouse.move(2, 2)
+    await page.waitForFunction(() => document.querySelector('.timeline-when').textContent === 'Totals')
+    assertNoProblems(page)
+  })
+
+  test('a call created in another session shows in the current hour within 2 s', async (t) => {
+    const before = expectedTimeline(timelineNow())
+    const started = Date.now()
+    psql(`INSERT INTO twilio_calls (id, call_sid, from_number, to_number, direction, status, duration, created_at, updated_at)
+          VALUES (gen_random_uuid(), 'CA-timeline', '+1', '+15550000000', 'outbound', 'queued', 0, now(), now())`)
+    const { want } = await waitForTimeline(page)
+    t.diagnostic(`shown after ${Date.now() - started} ms`)
+    assert.ok(Date.now() - started <= LIVE_WITHIN_MS + 500)
+    if (want.rows.length === before.rows.length) assert.equal(want.legend.pending, before.legend.pending + 1)
+    assert.deepEqual(await shownCounts(page), summary())
     assertNoProblems(page)
   })
 
@@ -305,6 +406,53 @@ describe('tokens', { timeout: 60_000 }, () => {
   })
 })
 
+describe('the connection budget', { timeout: 60_000 }, () => {
+  test('five event streams: the counts and the chart share one, leaving a connection of the six', async () => {
+    const p = await openPage(browser, gateway.url)
+    const streams = new Set()
+    p.on('request', async (request) => {
+      if ((await request.allHeaders()).accept === 'text/event-stream') streams.add(new URL(request.url()).pathname + new URL(request.url()).search)
+    })
+    await signIn(p)
+    await waitForState(p, /^Live$/)
+    await p.locator('.timeline-table tbody tr').first().waitFor({ state: 'attached' })
+    assert.deepEqual([...streams].sort(), [
+      '/rpc/scheduled_outbound_calls_overview',
+      ...CATEGORIES.map((c) => `/rpc/scheduled_outbound_calls_page?category=${c}&page_size=50`),
+    ].sort())
+    // With all five open, a plain request still has a connection: "Load more" answers.
+    const column = CATEGORIES.find((c) => summary()[`total_${c}`] > 50)
+    await p.locator(`section[data-category="${column}"] button.more`).click()
+    await p.waitForFunction(
+      (category) => document.querySelectorAll(`section[data-category="${category}"] li.call`).length > 50,
+      column,
+      { timeout: 5000 },
+    )
+    assertNoProblems(p)
+    await p.context().close()
+  })
+})
+
+describe('accessibility, checked by axe-core', { timeout: 90_000 }, () => {
+  for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+    test(`${viewport.width}x${viewport.height}: no serious or critical violation, signed out and signed in`, async () => {
+      const p = await openPage(browser, gateway.url, viewport)
+      assert.deepEqual(await axeViolations(p), [], 'signed out')
+      await signIn(p)
+      await waitForState(p, /^Live$/)
+      await p.locator('.timeline-table tbody tr').first().waitFor({ state: 'attached' })
+      await p.locator('section[data-category="failed"] li.call').first().waitFor()
+      assert.deepEqual(await axeViolations(p), [], 'signed in')
+      // One column, filtered: the same.
+      await p.getByRole('radio', { name: /^Completed/ }).check()
+      await p.locator('section[data-category="completed"] li.call').first().waitFor()
+      assert.deepEqual(await axeViolations(p), [], 'one category')
+      assertNoProblems(p)
+      await p.context().close()
+    })
+  }
+})
+
 describe('at phone width', { timeout: 60_000 }, () => {
   test('390x844: the columns stack, each with its count', async () => {
     const p = await openPage(browser, gateway.url, { width: 390, height: 844 })
@@ -318,6 +466,14 @@ describe('at phone width', { timeout: 60_000 }, () => {
     for (const box of boxes) assert.ok(box.x >= 0 && box.x + box.width <= 390, 'within the width')
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
     assert.equal(overflow, 0, 'no sideways scrolling')
+    // The chart first, the whole width, its legend readable above it.
+    await waitForTimeline(p)
+    const chart = await p.locator('.timeline-chart').boundingBox()
+    assert.ok(chart.y + chart.height <= boxes[0].y && chart.x >= 0 && chart.x + chart.width <= 390, JSON.stringify(chart))
+    for (const li of await p.locator('.timeline-legend li').all()) {
+      const box = await li.boundingBox()
+      assert.ok(box.x >= 0 && box.x + box.width <= 390, 'each legend entry within the width')
+    }
     assert.deepEqual(await shownCounts(p), summary())
     await p.screenshot({ path: `${SCREENSHOTS}dashboard-390x844.png` })
     assertNoProblems(p)

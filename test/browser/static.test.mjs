@@ -29,3 +29,37 @@ test('the scripts never parse strings as HTML or code', () => {
     assert.doesNotMatch(code, /https?:\/\/(?!html\.spec\.whatwg\.org)/, `${name} reaches another origin`)
   }
 })
+
+// web/vendor/: the libraries the page uses, copied by scripts/vendor-web from
+// the npm packages vendor/package-lock.json pins (scripts/test installs them
+// in vendor/node_modules first), each with its license.
+const VENDOR = new URL('../../vendor/', import.meta.url)
+const VENDORED = [
+  ['uplot/dist/uPlot.esm.js', 'uplot/uPlot.esm.js'],
+  ['uplot/dist/uPlot.min.css', 'uplot/uPlot.min.css'],
+  ['uplot/LICENSE', 'uplot/LICENSE'],
+]
+
+test('web/vendor/ holds the pinned npm packages\' files, byte for byte, with their licenses', () => {
+  const lock = JSON.parse(readFileSync(new URL('package-lock.json', VENDOR), 'utf8'))
+  const pinned = JSON.parse(readFileSync(new URL('package.json', VENDOR), 'utf8')).dependencies
+  for (const [name, version] of Object.entries(pinned)) {
+    assert.equal(lock.packages[`node_modules/${name}`].version, version, `${name} locked at ${version}`)
+    assert.match(lock.packages[`node_modules/${name}`].integrity, /^sha512-/)
+    const installed = JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, VENDOR), 'utf8'))
+    assert.equal(installed.version, version, `vendor/node_modules/${name} (npm ci in vendor/)`)
+  }
+  for (const [from, to] of VENDORED) {
+    assert.ok(readFileSync(new URL(`node_modules/${from}`, VENDOR)).equals(readFileSync(new URL(`vendor/${to}`, WEB))), to)
+  }
+  assert.match(read('vendor/uplot/LICENSE'), /MIT License/)
+})
+
+test('the vendored scripts never parse strings as HTML or code either', () => {
+  const code = read('vendor/uplot/uPlot.esm.js')
+  for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', 'setAttribute(\'style', 'setAttribute("style']) {
+    assert.ok(!code.includes(sink), `uPlot uses ${sink}`)
+  }
+  // Styles through the CSSOM only (el.style.x = ...), which style-src 'self' allows; no <style> element.
+  assert.doesNotMatch(code, /createElement\(["']style["']\)/)
+})

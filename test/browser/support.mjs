@@ -13,6 +13,7 @@ import { createHmac, randomUUID } from 'node:crypto'
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
 
@@ -175,4 +176,21 @@ export async function waitForState(page, pattern, timeout = 10_000) {
 // The call ids a column shows, top to bottom.
 export function columnCallIds(page, category) {
   return page.$$eval(`section[data-category="${category}"] li.call`, (items) => items.map((li) => li.dataset.callId))
+}
+
+// axe-core (from npm, test/browser/package.json) run on the page as it is
+// now: the violations at the given impacts, each as "rule (impact): what, at
+// which elements".  Evaluated through the DevTools protocol, which the
+// page's Content-Security-Policy does not apply to, so the page under test
+// keeps its own policy.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+
+export async function axeViolations(page, impacts = ['serious', 'critical']) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE)
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }),
+  )
+  return results.violations
+    .filter((v) => impacts.includes(v.impact))
+    .map((v) => `${v.id} (${v.impact}): ${v.help}, at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`)
 }

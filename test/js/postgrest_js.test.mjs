@@ -120,3 +120,26 @@ test('the summary and a page through the same client', async () => {
   const full = await api.rpc('scheduled_outbound_calls', { status: 'failed' })
   assert.deepEqual([...first.data.calls, ...second.data.calls], full.data.calls.failed.slice(0, 4))
 })
+
+test('the timeline and the overview through rpc, POST and GET alike', async () => {
+  const client_ = client(await login())
+  const args = { bucket: '1 day', span: '31 days', until: '2025-10-24T12:00:00+00:00' }
+  const post = await client_.rpc('scheduled_outbound_calls_timeline', args)
+  const get = await client_.rpc('scheduled_outbound_calls_timeline', args, { get: true })
+  assert.equal(post.error, null)
+  assert.equal(get.status, 200)
+  assert.deepEqual(get.data, post.data)
+  const { timeline } = get.data
+  assert.equal(timeline.bucket_seconds, 86400)
+  assert.equal(timeline.buckets.length, 31)
+  assert.equal(timeline.end, '2025-10-25T00:00:00+00:00')
+  assert.deepEqual(Object.keys(timeline.buckets[0]), ['start', 'pending', 'active', 'completed', 'failed'])
+  const overview = await client_.rpc('scheduled_outbound_calls_overview', args, { get: true })
+  const summary = await client_.rpc('scheduled_outbound_calls_summary', {}, { get: true })
+  assert.deepEqual(overview.data.summary, summary.data.summary)
+  assert.deepEqual(overview.data.timeline, timeline)
+  const bad = await client_.rpc('scheduled_outbound_calls_timeline', { bucket: '7 minutes' })
+  assert.equal(bad.status, 400)
+  assert.equal(bad.error.code, '22023')
+  assert.match(bad.error.hint, /divides a day/)
+})

@@ -1,6 +1,6 @@
 -- Installing into a dedicated schema, moving, dropping: what a DBA does.
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 
 INSERT INTO twilio_calls (id, call_sid, from_number, to_number, direction, status, duration,
                           created_at, updated_at)
@@ -36,6 +36,9 @@ SELECT is((dashboard.scheduled_outbound_calls_page('pending', 10) -> 'calls' -> 
           'so do the pages, in the same backend');
 SELECT is((SELECT string_agg(c, '') FROM (SELECT dashboard.scheduled_outbound_calls_chunks(NULL, 16) AS c) AS s),
           dashboard.scheduled_outbound_calls()::text, 'and the stream, in the same backend');
+SELECT is((dashboard.scheduled_outbound_calls_timeline('1 day', '2 days', '2025-10-24 12:00+00')
+           -> 'timeline' -> 'buckets' -> 1 ->> 'pending')::int, 1,
+          'and the timeline, in the same backend');
 SELECT hasnt_function('api', 'scheduled_outbound_calls', ARRAY['text'], 'nothing is left in api');
 
 -- The change signal on: its triggers go with the extension, no CASCADE needed.
@@ -46,8 +49,15 @@ UPDATE twilio_calls SET duration = duration WHERE call_sid = 'CA1';
 SELECT is((dashboard.scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1,
           'writes go on with the signal on');
 
+-- The timeline's index uses no callboard function: DROP EXTENSION needs no CASCADE for it.
+SET CONSTRAINTS ALL IMMEDIATE;	-- the deferred foreign keys' checks, before an index is built
+CREATE INDEX twilio_calls_callboard_timeline ON twilio_calls (created_at) INCLUDE (status)
+  WHERE direction = 'outbound';
+
 -- DROP EXTENSION leaves the app's tables and rows alone.
 DROP EXTENSION callboard;
+SELECT has_index('public', 'twilio_calls', 'twilio_calls_callboard_timeline',
+                 'DROP EXTENSION, without CASCADE, leaves the timeline''s index');
 SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'callboard\_change\_signal%'), 0::bigint,
           'DROP EXTENSION removes the change signal''s triggers');
 SELECT hasnt_function('dashboard', 'scheduled_outbound_calls', ARRAY['text'], 'DROP EXTENSION removes the function');
@@ -59,6 +69,8 @@ SELECT is((SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM twilio_calls t)
 -- And it installs again over the same data.
 CREATE EXTENSION callboard;
 SELECT is((scheduled_outbound_calls() -> 'summary' ->> 'total_pending')::int, 1, 'reinstalled, it answers again');
+SELECT is((SELECT sum(calls)::int FROM callboard_call_timeline_rows('1 day', '2 days', '2025-10-24 12:00+00')), 1,
+          '...the timeline too, through the index left in place');
 
 SELECT * FROM finish();
 ROLLBACK;

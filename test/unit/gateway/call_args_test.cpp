@@ -33,13 +33,19 @@ std::string show(const RpcArgs &args)
 }
 }  // namespace
 
-TEST(RpcFunctions, TheThreeCallboardFunctions)
+TEST(RpcFunctions, TheFiveCallboardFunctions)
 {
-	ASSERT_EQ(gateway::rpc_functions().size(), 3u);
+	ASSERT_EQ(gateway::rpc_functions().size(), 5u);
 	EXPECT_EQ(calls().signature(), "scheduled_outbound_calls(status)");
 	EXPECT_EQ(gateway::find_rpc_function("scheduled_outbound_calls_summary")->signature(),
 			  "scheduled_outbound_calls_summary()");
 	EXPECT_EQ(page().signature(), "scheduled_outbound_calls_page(category, page_size, cursor)");
+	EXPECT_EQ(gateway::find_rpc_function("scheduled_outbound_calls_timeline")->signature(),
+			  "scheduled_outbound_calls_timeline(bucket, span, until)");
+	EXPECT_EQ(gateway::find_rpc_function("scheduled_outbound_calls_overview")->signature(),
+			  "scheduled_outbound_calls_overview(bucket, span, until)");
+	/* The rows function is for SQL clients; the gateway serves documents. */
+	EXPECT_EQ(gateway::find_rpc_function("callboard_call_timeline_rows"), nullptr);
 	EXPECT_EQ(gateway::find_rpc_function("pg_sleep"), nullptr);
 }
 
@@ -94,6 +100,12 @@ TEST(RpcSql, NamedParametersOnlyForTheArgumentsGiven)
 	ASSERT_EQ(values.size(), 2u);
 	EXPECT_EQ(*values[0], "x';DROP");
 	EXPECT_EQ(*values[1], "ab");
+
+	/* The timeline's arguments are cast to interval and timestamptz, in its order. */
+	const gateway::RpcFunction &timeline = *gateway::find_rpc_function("scheduled_outbound_calls_timeline");
+	RpcArgs window = ok(gateway::rpc_query_args({{"until", "2025-10-24T10:00:00Z"}, {"bucket", "PT15M"}}, "api", timeline));
+	EXPECT_EQ(gateway::rpc_sql("\"api\"", timeline, window),
+			  "SELECT \"api\".scheduled_outbound_calls_timeline(bucket => $1::interval, until => $2::timestamptz)");
 }
 
 // No body is no arguments, as {} is: a function with a required argument is
