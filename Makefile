@@ -7,7 +7,7 @@
 #   make fuzz, make sanitize-check   see test/hardening.mk
 
 EXTENSION = callboard
-EXTVERSION = 0.3.0
+EXTVERSION = 0.4.0
 
 MODULE_big = callboard
 # Every src/*.cpp is part of the module; CMakeLists.txt globs the same files,
