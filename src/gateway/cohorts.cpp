@@ -11,9 +11,12 @@
 #include <map>
 
 #include "../hex.hpp"
+#include "fault_injection.hpp"
 #include "gzip.hpp"
 #include "request_head.hpp"
+#include "spawn.hpp"
 #include "sql_names.hpp"
+#include "wake_up.hpp"
 
 namespace gateway {
 
@@ -56,6 +59,7 @@ public:
 
 	awaitable<bool> row(PgResult &row) override
 	{
+		fault_point("cohort.row");
 		bool		null = PQgetisnull(row.get(), 0, 0);
 		const char *value = null ? "null" : PQgetvalue(row.get(), 0, 0);
 		std::size_t size = null ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));
@@ -169,8 +173,8 @@ document_settings(const std::string &search_path, const Audience &a)
 	return RequestSettings{search_path, a.role, a.claims, a.method, a.path, a.headers};
 }
 
-Version::Version(std::uint64_t number, std::string body)
-	: number_(number), body_(std::move(body)), etag_(etag_of(body_))
+Version::Version(std::uint64_t number, std::string body, std::string etag)
+	: number_(number), body_(std::move(body)), etag_(std::move(etag))
 {
 }
 
@@ -189,19 +193,6 @@ Version::event() const
 	return event_;
 }
 
-/* A coroutine on any loop waiting for another's build; woken from whichever thread ends it. */
-struct Cohorts::Wake
-{
-	explicit	Wake(Executor loop) : timer(loop) {}
-
-	net::steady_timer timer;
-
-	void		wake(const std::shared_ptr<Wake> &self)
-	{
-		net::post(timer.get_executor(), [self] { self->timer.cancel(); });
-	}
-};
-
 struct Cohorts::Cohort
 {
 	explicit	Cohort(Audience a) : audience(std::move(a)) {}
@@ -211,18 +202,23 @@ struct Cohorts::Cohort
 	/* Guarded by Cohorts::mutex_. */
 	std::shared_ptr<const Version> current;
 	std::uint64_t sequence = 0;	/* the feed's sequence when current's query began */
-	bool		too_large = false;
+	Clock::time_point read_at{};	/* when it began */
+	std::uint64_t numbered = 0;	/* the last version number given */
+	bool		too_large = false;	/* the last build was, with the feed at too_large_sequence */
+	std::uint64_t too_large_sequence = 0;
+	std::size_t too_large_limit = 0;	/* over this callboard-cache-max-entry-bytes */
 	int			builds_running = 0;	/* a GET's, a refresh's: at most one of each */
 	std::uint64_t build_count = 0;	/* builds finished, for those waiting on one */
 	Built		last_build;
-	std::vector<std::shared_ptr<Wake>> waiting;
+	std::vector<std::shared_ptr<WakeUp>> waiting;
 	std::vector<std::weak_ptr<Watcher>> watchers;
 	std::list<std::shared_ptr<Cohort>>::iterator recent;	/* valid while unwatched */
 	bool		in_recent = false;
+	bool		listed = true;	/* in cohorts_: what it keeps counts in bytes_ */
 	/* Refreshes, on the refresh loop. */
 	bool		refresh_due = false;	/* one is scheduled or running */
 	bool		again = false;	/* the feed moved while one ran */
-	std::chrono::steady_clock::time_point last_refresh{};
+	Clock::time_point last_refresh{};
 	std::uint64_t offered = 0;	/* the version number watchers were last offered */
 	std::string failing;		/* the error watchers were last told of, until a refresh succeeds */
 
@@ -231,6 +227,182 @@ struct Cohorts::Cohort
 		/* The body and, at most, as much again for its compressed form or event. */
 		return current ? 2 * current->body().size() : 0;
 	}
+};
+
+/*
+ * A build of a cohort, counted in its builds_running from the moment the
+ * ticket is made (under mutex_) until finish() keeps what the build got and
+ * wakes everyone waiting for it.  A build that ends by an exception never
+ * calls finish(): the destructor then settles it with an error, so no count
+ * stays up (which would stop eviction and make every later request wait for
+ * a build that is not running) and no waiter sleeps out its wait.
+ */
+class Cohorts::BuildTicket
+{
+public:
+	/* With mutex_ held. */
+	BuildTicket(Cohorts &owner, std::shared_ptr<Cohort> c) : owner_(owner), c_(std::move(c))
+	{
+		c_->builds_running++;
+	}
+	BuildTicket(const BuildTicket &) = delete;
+	BuildTicket &operator=(const BuildTicket &) = delete;
+
+	~BuildTicket()
+	{
+		if (settled_)
+			return;
+		try
+		{
+			Built		failed;
+			failed.error = internal_error("the build of this document failed");
+			std::vector<std::shared_ptr<WakeUp>> waiting;
+			{
+				std::lock_guard<std::mutex> lock(owner_.mutex_);
+				waiting = settle(std::move(failed));
+			}
+			for (auto &w : waiting)
+				w->notify();
+		}
+		catch (...)
+		{
+			/* Out of memory while unwinding: the waiters' own deadline ends their wait. */
+		}
+	}
+
+	const std::shared_ptr<Cohort> &cohort() const { return c_; }
+
+	/* The build's result: `body` kept if it is one (hashed here, outside the lock); `limit` the size it was held to. */
+	void		finish(Built &built, std::string body, std::uint64_t sequence, Clock::time_point began,
+					   std::size_t limit)
+	{
+		bool		keeping = !built.too_large && !built.error;
+		std::string etag = keeping ? etag_of(body) : std::string();
+		Built		result = built;
+		std::vector<std::shared_ptr<WakeUp>> waiting;
+		{
+			std::lock_guard<std::mutex> lock(owner_.mutex_);
+			if (built.too_large)
+			{
+				c_->too_large = true;
+				c_->too_large_sequence = sequence;
+				c_->too_large_limit = limit;
+			}
+			else if (keeping)
+				owner_.keep(*c_, std::move(body), std::move(etag), sequence, began, built);
+			result.version = built.version;
+			waiting = settle(std::move(result));
+		}
+		for (auto &w : waiting)
+			w->notify();
+	}
+
+private:
+	/* With mutex_ held; nothing here throws.  Returns who to wake. */
+	std::vector<std::shared_ptr<WakeUp>> settle(Built result)
+	{
+		settled_ = true;
+		c_->last_build = std::move(result);
+		c_->builds_running--;
+		c_->build_count++;
+		owner_.counters_.builds++;
+		std::vector<std::shared_ptr<WakeUp>> waiting;
+		waiting.swap(c_->waiting);
+		owner_.evict();
+		return waiting;
+	}
+
+	Cohorts    &owner_;
+	std::shared_ptr<Cohort> c_;
+	bool		settled_ = false;
+};
+
+/*
+ * A build's query in the registry cancel_builds() interrupts at shutdown,
+ * from the moment the database layer attaches it until it detaches it, or
+ * this goes: an entry never outlives the query it would interrupt.
+ */
+class Cohorts::Registration
+{
+public:
+	Registration(Cohorts &owner, Executor loop) : owner_(owner), loop_(loop) {}
+	Registration(const Registration &) = delete;
+	Registration &operator=(const Registration &) = delete;
+	~Registration()
+	{
+		try
+		{
+			set(nullptr);
+		}
+		catch (...)
+		{
+		}
+	}
+
+	/* On the query's loop: what stops it now, or nullptr once it is over. */
+	void		set(std::function<void()> interrupt)
+	{
+		std::lock_guard<std::mutex> lock(owner_.mutex_);
+		if (id_ != 0)
+		{
+			owner_.running_.erase(id_);
+			id_ = 0;
+			*alive_ = false;
+			alive_.reset();
+		}
+		if (!interrupt)
+			return;
+		alive_ = std::make_shared<bool>(true);
+		id_ = ++owner_.next_build_;
+		/* Any thread may call it: it interrupts on the query's loop, if the query still runs. */
+		auto		stop = [loop = loop_, alive = alive_, interrupt] {
+			net::post(loop, [alive, interrupt] {
+				if (*alive)
+					interrupt();
+			});
+		};
+		owner_.running_[id_] = stop;
+		if (owner_.builds_cancelled_)
+			stop();				/* shutdown's grace is over: no query may start */
+	}
+
+private:
+	Cohorts    &owner_;
+	Executor	loop_;
+	std::uint64_t id_ = 0;
+	std::shared_ptr<bool> alive_;	/* while registered: false once detached (read on the loop only) */
+};
+
+/*
+ * A refresh scheduled or under way.  However it ends, the cohort may be
+ * refreshed again: refresh_due goes down, and a change that came meanwhile
+ * schedules the next.
+ */
+class Cohorts::RefreshDue
+{
+public:
+	RefreshDue(Cohorts &owner, std::shared_ptr<Cohort> c) : owner_(owner), c_(std::move(c)) {}
+	RefreshDue(const RefreshDue &) = delete;
+	RefreshDue &operator=(const RefreshDue &) = delete;
+
+	~RefreshDue()
+	{
+		try
+		{
+			std::lock_guard<std::mutex> lock(owner_.mutex_);
+			c_->refresh_due = false;
+			if (c_->again && !c_->watchers.empty())
+				owner_.schedule(c_);
+		}
+		catch (...)
+		{
+			/* Out of memory: the next change schedules it. */
+		}
+	}
+
+private:
+	Cohorts    &owner_;
+	std::shared_ptr<Cohort> c_;
 };
 
 Cohorts::Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop)
@@ -267,9 +439,18 @@ Cohorts::find_or_create(const Audience &audience)
 }
 
 bool
-Cohorts::fresh(const Cohort &c) const
+Cohorts::fresh(const Cohort &c, Clock::time_point now) const
 {
-	return c.current && feed_.pushing() && c.sequence == feed_.sequence();
+	auto		max_age = std::chrono::seconds(settings_.current()->callboard_cache_max_age);
+	return c.current && feed_.pushing() && c.sequence == feed_.sequence() && now - c.read_at < max_age;
+}
+
+bool
+Cohorts::known_too_large(const Cohort &c) const
+{
+	/* Unless the data changed, or a reload raised the limit it was over. */
+	return c.too_large && c.too_large_sequence == feed_.sequence() &&
+		settings_.current()->callboard_cache_max_entry_bytes <= c.too_large_limit;
 }
 
 awaitable<Built>
@@ -279,12 +460,13 @@ Cohorts::get(const Audience &audience, Responder *out)
 	for (;;)
 	{
 	std::shared_ptr<Cohort> c;
-	std::shared_ptr<Wake> wake;
+	std::shared_ptr<WakeUp> wake;
 	std::uint64_t waited_for = 0;
+	std::optional<BuildTicket> ticket;
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
 		c = find_or_create(audience);
-		if (fresh(*c))
+		if (fresh(*c, Clock::now()))
 		{
 			counters_.hits++;
 			Built		b;
@@ -292,7 +474,7 @@ Cohorts::get(const Audience &audience, Responder *out)
 			b.from_memory = true;
 			co_return b;
 		}
-		if (c->too_large)
+		if (known_too_large(*c))
 		{
 			Built		b;
 			b.too_large = true;
@@ -301,78 +483,67 @@ Cohorts::get(const Audience &audience, Responder *out)
 		if (c->builds_running > 0)
 		{
 			/* Someone is building it: take what they get. */
-			wake = std::make_shared<Wake>(loop);
+			wake = WakeUp::on(loop);
 			c->waiting.push_back(wake);
 			waited_for = c->build_count + 1;
 		}
 		else
-			c->builds_running++;
+			ticket.emplace(*this, c);
 	}
+	if (ticket)
+		co_return co_await build(*ticket, out);
 
-	if (wake)
+	co_await wake->wait_until(Clock::now() + kBuildWait);
+	fault_point("cohort.wait");
+	std::lock_guard<std::mutex> lock(mutex_);
+	/*
+	 * A build stopped because its own client left has nothing for us: go
+	 * again; unless the gateway is cancelling every build as it stops.
+	 */
+	if (c->build_count >= waited_for && c->last_build.stopped && !builds_cancelled_)
+		continue;
+	if (c->build_count >= waited_for)
 	{
-		wake->timer.expires_after(kBuildWait);
-		boost::system::error_code ec;
-		co_await wake->timer.async_wait(net::redirect_error(use_awaitable, ec));
-		std::lock_guard<std::mutex> lock(mutex_);
-		/*
-		 * A build stopped because its own client left has nothing for us: go
-		 * again; unless the gateway is cancelling every build as it stops.
-		 */
-		if (c->build_count >= waited_for && c->last_build.stopped && !builds_cancelled_)
-			continue;
-		if (c->build_count >= waited_for)
-		{
-			/* What it got; but a document streamed went to its builder's client, not this one. */
-			Built		b = c->last_build;
-			b.streamed = false;
-			co_return b;
-		}
-		Built		b;
-		b.error = acquisition_timeout();
+		/* What it got; but a document streamed went to its builder's client, not this one. */
+		Built		b = c->last_build;
+		b.streamed = false;
 		co_return b;
 	}
-	co_return co_await build(c, out);
+	Built		b;
+	b.error = acquisition_timeout();
+	co_return b;
 	}
 }
 
 awaitable<Built>
-Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
+Cohorts::build(BuildTicket &ticket, Responder *out)
 {
 	Executor	loop = co_await net::this_coro::executor;
+	const std::shared_ptr<Cohort> c = ticket.cohort();
 	const Audience &a = c->audience;
 	std::uint64_t sequence = feed_.sequence();
+	Clock::time_point began = Clock::now();
 	/* While the feed pushes, what is kept must show the latest commit: read it on the primary. */
 	bool		primary = feed_.pushing();
 	RequestSettings settings = document_settings(search_path_, a);
 	std::string sql = rpc_sql(quoted_schema_, *a.function, a.args);
 	Params		params = rpc_values(a.args);
-	/* While it runs, stop() can interrupt it (on this loop, and only while it runs). */
-	auto		alive = std::make_shared<bool>(false);
-	std::uint64_t id = 0;
-	auto		on_attach = [&](std::function<void()> interrupt) {
-		std::lock_guard<std::mutex> lock(mutex_);
-		*alive = static_cast<bool>(interrupt);
-		if (interrupt)
-		{
-			id = ++next_build_;
-			running_[id] = [loop, alive, interrupt] {
-				net::post(loop, [alive, interrupt] {
-					if (*alive)
-						interrupt();
-				});
-			};
-		}
-		else
-			running_.erase(id);
+	fault_point("cohort.build");
+
+	/* While it runs, cancel_builds() can interrupt it. */
+	Registration registration(*this, loop);
+	auto		on_attach = [&registration](std::function<void()> interrupt) {
+		registration.set(std::move(interrupt));
 	};
 	auto		alone = [this, c] {
 		std::lock_guard<std::mutex> lock(mutex_);
 		return c->waiting.empty() && c->watchers.empty();
 	};
-	BuildSink	collect(settings_.current()->callboard_cache_max_entry_bytes, out, a.role, on_attach, alone);
+	const std::size_t limit = settings_.current()->callboard_cache_max_entry_bytes;
+	BuildSink	collect(limit, out, a.role, on_attach, alone);
 
 	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);
+	fault_point("cohort.built");
 
 	Built		built;
 	if (collect.streaming())
@@ -399,29 +570,17 @@ Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
 		bool		one = res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
 		collect.body() = one ? std::string(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0)) : "null";
 	}
-
-	std::vector<std::shared_ptr<Wake>> waiting;
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		counters_.builds++;
-		if (built.too_large)
-			c->too_large = true;
-		else if (!built.error)
-			keep(*c, std::move(collect.body()), sequence, built);
-		c->builds_running--;
-		c->build_count++;
-		c->last_build = built;
-		waiting.swap(c->waiting);
-		evict();
-	}
-	for (auto &w : waiting)
-		w->wake(w);
+	ticket.finish(built, std::move(collect.body()), sequence, began, limit);
 	co_return built;
 }
 
-/* A new body for the cohort: a new version if the bytes changed, else the same one, fresher. */
+/*
+ * With mutex_ held: a new body for the cohort, a new version if the bytes
+ * changed (`etag` tells), else the same one, fresher.
+ */
 void
-Cohorts::keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built)
+Cohorts::keep(Cohort &c, std::string body, std::string etag, std::uint64_t sequence, Clock::time_point began,
+			  Built &built)
 {
 	/* A build that began before the kept one's says nothing newer. */
 	if (c.current && sequence < c.sequence)
@@ -429,13 +588,23 @@ Cohorts::keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built)
 		built.version = c.current;
 		return;
 	}
-	if (!c.current || c.current->etag() != etag_of(body))
+	/* Dropped from memory while it was built (evicted, forgotten): what it got goes to its askers only. */
+	if (!c.listed)
 	{
+		built.version = std::make_shared<const Version>(c.numbered + 1, std::move(body), std::move(etag));
+		c.numbered++;
+		return;
+	}
+	if (!c.current || c.current->etag() != etag)
+	{
+		auto		version = std::make_shared<const Version>(c.numbered + 1, std::move(body), std::move(etag));
 		bytes_ -= c.bytes();
-		c.current = std::make_shared<const Version>(c.current ? c.current->number() + 1 : 1, std::move(body));
+		c.current = std::move(version);
+		c.numbered = c.current->number();
 		bytes_ += c.bytes();
 	}
 	c.sequence = sequence;
+	c.read_at = began;
 	built.version = c.current;
 }
 
@@ -450,8 +619,34 @@ Cohorts::evict()
 			break;
 		recent_.pop_back();
 		old->in_recent = false;
+		old->listed = false;
 		bytes_ -= old->bytes();
 		cohorts_.erase(old->audience.key);
+	}
+}
+
+void
+Cohorts::forget()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	counters_.forgets++;
+	for (auto it = cohorts_.begin(); it != cohorts_.end();)
+	{
+		Cohort	   &c = *it->second;
+		c.too_large = false;
+		if (!c.watchers.empty() || c.builds_running > 0)
+		{
+			++it;
+			continue;
+		}
+		if (c.in_recent)
+		{
+			recent_.erase(c.recent);
+			c.in_recent = false;
+		}
+		c.listed = false;
+		bytes_ -= c.bytes();
+		it = cohorts_.erase(it);
 	}
 }
 
@@ -508,33 +703,52 @@ Cohorts::schedule(const std::shared_ptr<Cohort> &c)
 		c->again = true;
 		return;
 	}
+	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
+	auto		delay = std::max<Clock::duration>(Clock::duration::zero(), c->last_refresh + interval - Clock::now());
+	spawn(refresh_loop_, refresh(c, delay), "refresh");
 	c->refresh_due = true;
 	c->again = false;
-	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
-	auto		now = std::chrono::steady_clock::now();
-	auto		delay = std::max<std::chrono::steady_clock::duration>(
-		std::chrono::steady_clock::duration::zero(), c->last_refresh + interval - now);
-	net::co_spawn(refresh_loop_, refresh(c, delay), net::detached);
 }
 
 awaitable<void>
-Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay)
+Cohorts::refresh(std::shared_ptr<Cohort> c, Clock::duration delay)
 {
-	if (delay > std::chrono::steady_clock::duration::zero())
+	RefreshDue	due(*this, c);
+	try
 	{
-		net::steady_timer pause(refresh_loop_, delay);
-		boost::system::error_code ec;
-		co_await pause.async_wait(net::redirect_error(use_awaitable, ec));
+		if (delay > Clock::duration::zero())
+		{
+			net::steady_timer pause(refresh_loop_, delay);
+			boost::system::error_code ec;
+			co_await pause.async_wait(net::redirect_error(use_awaitable, ec));
+		}
+		fault_point("cohort.refresh");
+		std::optional<BuildTicket> ticket;
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			c->last_refresh = Clock::now();
+			c->again = false;
+			/* Even beside a GET's build: that one may have begun before the change. */
+			ticket.emplace(*this, c);
+		}
+		Built		built = co_await build(*ticket, nullptr);
+		fault_point("cohort.refreshed");
+		tell_watchers(c, built);
 	}
+	catch (...)
 	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		c->last_refresh = std::chrono::steady_clock::now();
-		c->again = false;
-		/* Even beside a GET's build: that one may have begun before the change. */
-		c->builds_running++;
+		/* The watchers hear of it (spawn() logs and counts it). */
+		Built		failed;
+		failed.error = internal_error("the refresh of this document failed");
+		tell_watchers(c, failed);
+		throw;
 	}
-	Built		built = co_await build(c, nullptr);
+}
 
+/* After a refresh: a new version, or the current one again after a failure; a failure once. */
+void
+Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
+{
 	std::vector<std::shared_ptr<Watcher>> watchers;
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
@@ -542,7 +756,6 @@ Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration 
 		for (const auto &w : c->watchers)
 			if (auto p = w.lock())
 				watchers.push_back(p);
-		/* Tell of a new version, or of the current one again after a failure; of a failure once. */
 		std::string failure = built.error ? built.error->code + built.error->message
 			: built.too_large ? "too large" : "";
 		bool		news = failure.empty() &&
@@ -553,18 +766,13 @@ Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration 
 		c->failing = failure;
 		if (!tell)
 			watchers.clear();
-		c->refresh_due = false;
-		if (c->again && !c->watchers.empty())
-			schedule(c);
 	}
 	for (const auto &w : watchers)
 	{
 		if (built.error)
 			w->fail(*built.error);
 		else if (built.too_large)
-			w->fail(ApiError{500, "HTTP500", "Document too large to watch",
-							 "It is larger than callboard-cache-max-entry-bytes; watch the summary or pages instead.",
-							 std::nullopt, {}});
+			w->fail(too_large_to_watch());
 		else
 			w->offer(built.version);
 	}
@@ -573,18 +781,36 @@ Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration 
 awaitable<void>
 Cohorts::poll()
 {
-	auto		interval = std::chrono::seconds(settings_.current()->callboard_live_poll_interval);
+	/* A tick a second: the intervals are reread each time (a reload applies at once). */
+	constexpr auto kTick = std::chrono::seconds(1);
+	Clock::time_point last_poll = Clock::now();
 	while (!stopping_)
 	{
-		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, interval);
+		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, kTick);
 		boost::system::error_code ec;
 		co_await poll_timer_->async_wait(net::redirect_error(use_awaitable, ec));
 		poll_timer_.reset();
 		if (stopping_)
 			break;
-		/* With the feed pushing, changes drive the refreshes; without, time does. */
+		std::shared_ptr<const Config> config = settings_.current();
+		Clock::time_point now = Clock::now();
 		if (!feed_.pushing())
-			changed();
+		{
+			/* Without the feed, time drives the refreshes. */
+			if (now - last_poll >= std::chrono::seconds(config->callboard_live_poll_interval))
+			{
+				last_poll = now;
+				changed();
+			}
+			continue;
+		}
+		last_poll = now;
+		/* With it, changes do; and age, for what no notification tells. */
+		auto		max_age = std::chrono::seconds(config->callboard_cache_max_age);
+		std::lock_guard<std::mutex> lock(mutex_);
+		for (auto &[key, c] : cohorts_)
+			if (!c->watchers.empty() && c->current && now - std::max(c->read_at, c->last_refresh) >= max_age)
+				schedule(c);
 	}
 }
 
@@ -620,7 +846,10 @@ Cohorts::stats() const
 	{
 		s.watched += c->watchers.empty() ? 0 : 1;
 		s.watchers += c->watchers.size();
+		s.builds_running += static_cast<std::size_t>(c->builds_running);
+		s.build_waiters += c->waiting.size();
 	}
+	s.cancellable = running_.size();
 	s.bytes = bytes_;
 	return s;
 }
