@@ -32,8 +32,8 @@ REFRESH_POINTS = ["cohort.refresh", "cohort.refreshed"]
 
 @pytest.fixture(scope="module")
 def faults_db(cluster):
-    harness.create_app_database(cluster, "faults", calls=60)
-    conn = cluster.connect("faults")
+    harness.create_app_database(cluster, "injected", calls=60)
+    conn = cluster.connect("injected")
     cur = conn.cursor()
     cur.execute("SET search_path = public, api; SELECT api.callboard_enable_change_signal()")
     # Each document read takes 0.2 s: concurrent requests overlap, so some wait
@@ -99,7 +99,7 @@ def test_an_exception_at_each_point_leaves_nothing_behind(upstream, faults_db, p
     admin_port = harness.free_port()
     admin = "http://127.0.0.1:%d" % admin_port
     armed = "%s:%d" % (point, TURN.get(point, 1))
-    g = harness.Gateway(upstream, "faults", env={"CALLBOARD_TEST_FAULTS": armed}, db_pool=1,
+    g = harness.Gateway(upstream, "injected", env={"CALLBOARD_TEST_FAULTS": armed}, db_pool=1,
                         admin_server_port=admin_port, callboard_live_poll_interval=60)
     stream = None
     try:
