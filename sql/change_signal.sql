@@ -70,3 +70,29 @@ SELECT callboard_disable_change_signal();
 
 DROP SCHEMA signal_empty;
 DROP ROLE callboard_signal_reader;
+
+-- The event trigger: installed with the extension, enabled, at the start of
+-- the commands that change who sees what (what listeners receive is tested
+-- in test/gateway/test_privileges.py).
+SELECT evtname, evtevent, evtfoid::regproc AS function, evtenabled, array_length(evttags, 1) AS tags
+FROM pg_event_trigger WHERE evtname = 'callboard_privileges';
+SELECT unnest(evttags) AS tag FROM pg_event_trigger WHERE evtname = 'callboard_privileges' ORDER BY 1;
+SELECT pg_describe_object(d.classid, d.objid, 0) AS object, d.deptype
+FROM pg_depend d JOIN pg_event_trigger e ON d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid
+WHERE e.evtname = 'callboard_privileges' AND d.refclassid = 'pg_extension'::regclass;
+
+-- Its function is for event triggers only.
+SELECT callboard_notify_privileges();
+
+-- The commands it fires on still run (and roll back) as before.
+CREATE ROLE callboard_privilege_probe;
+BEGIN;
+GRANT SELECT ON twilio_calls TO callboard_privilege_probe;
+REVOKE SELECT ON twilio_calls FROM callboard_privilege_probe;
+ALTER TABLE twilio_calls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY probe ON twilio_calls TO callboard_privilege_probe USING (false);
+ALTER POLICY probe ON twilio_calls USING (true);
+DROP POLICY probe ON twilio_calls;
+ROLLBACK;
+SELECT relrowsecurity FROM pg_class WHERE oid = 'twilio_calls'::regclass;
+DROP ROLE callboard_privilege_probe;

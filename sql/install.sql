@@ -21,7 +21,8 @@ ORDER BY p.oid::regprocedure::text;
 -- The argument defaults to NULL.
 SELECT pg_get_function_arguments('scheduled_outbound_calls'::regproc);
 
--- Besides functions, only the two BI views: no tables, types or indexes.
+-- Besides functions, only the two BI views and the event trigger: no tables,
+-- types or indexes.
 SELECT pg_describe_object(classid, objid, 0) AS other_objects
 FROM pg_depend
 WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'callboard')

@@ -47,6 +47,7 @@ FROM before_0_3;
 -- readers count, until it is turned on again, which keeps the counts.
 DROP EXTENSION callboard;
 CREATE EXTENSION callboard VERSION '0.3.0';
+SELECT count(*) AS event_triggers FROM pg_event_trigger WHERE evtname LIKE 'callboard%';
 -- The triggers 0.3.0's callboard_enable_change_signal() put on the tables.
 CREATE TRIGGER callboard_change_signal AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON twilio_calls
 FOR EACH STATEMENT EXECUTE FUNCTION callboard_notify_change();
@@ -87,6 +88,12 @@ SELECT (SELECT sum(calls) FROM callboard_call_timeline_rows('1 day', '31 days', 
        AS timeline_counts_the_window,
        (scheduled_outbound_calls_overview() -> 'summary')::text = (scheduled_outbound_calls_summary() -> 'summary')::text
        AS overview_summary_matches;
+-- The event triggers, members of the extension.
+SELECT pg_describe_object(classid, objid, 0) AS object
+FROM pg_depend
+WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'callboard') AND deptype = 'e'
+  AND classid = 'pg_event_trigger'::regclass
+ORDER BY 1;
 SELECT callboard_disable_change_signal();
 
 -- The update paths PostgreSQL has, from every version.

@@ -23,6 +23,7 @@ struct Notes
 {
 	callboard::CategorySet touched;
 	bool		anything;
+	bool		privileges;
 };
 
 static Notes notes[kLevels + 1];
@@ -45,11 +46,17 @@ note_anything_changed(void)
 	notes_at(GetCurrentTransactionNestLevel()).anything = true;
 }
 
+void
+note_privileges_changed(void)
+{
+	notes_at(GetCurrentTransactionNestLevel()).privileges = true;
+}
+
 static void
 forget_all(void)
 {
 	for (Notes &n : notes)
-		n = Notes{callboard::kNoCategories, false};
+		n = Notes{callboard::kNoCategories, false, false};
 }
 
 static void
@@ -64,6 +71,8 @@ notify_at_commit(XactEvent event, void *arg)
 	}
 	Notes		top = notes_at(1);
 
+	if (top.privileges)
+		Async_Notify(callboard::kChangeChannel, "privileges");
 	if (top.anything)
 		Async_Notify(callboard::kChangeChannel, "");
 	else if (top.touched != callboard::kNoCategories)
@@ -90,8 +99,9 @@ fold_subtransaction(SubXactEvent event, SubTransactionId sub, SubTransactionId p
 
 		up.touched |= mine.touched;
 		up.anything = up.anything || mine.anything;
+		up.privileges = up.privileges || mine.privileges;
 	}
-	mine = Notes{callboard::kNoCategories, false};
+	mine = Notes{callboard::kNoCategories, false, false};
 }
 
 void

@@ -4,6 +4,7 @@
  *		callboard_disable_change_signal()    RETURNS void
  *		callboard_change_signal_enabled()    RETURNS boolean
  *		callboard_notify_change()            RETURNS trigger
+ *		callboard_notify_privileges()        RETURNS event_trigger
  *
  * The change signal tells listeners (callboard-gateway) that calls changed,
  * so that live dashboards refresh when a webhook commits instead of
@@ -38,6 +39,20 @@
  * the count trigger's EXECUTE is not granted to anyone else, since whoever
  * could attach it to a table could add to the counts.  Each call NOTIFYs
  * "enabled" or "disabled", so a listener learns at once.
+ *
+ * Rows are not all that decides what a document holds: privileges and
+ * policies do too, and a listener keeping documents must drop them when
+ * those change.  The extension's event trigger, callboard_privileges, runs
+ * callboard_notify_privileges() at the start of every command that can
+ * change who sees what (GRANT, REVOKE, policies, ALTER TABLE, functions,
+ * views, schemas, DROP OWNED, security labels, ALTER and DROP EXTENSION;
+ * the list is in callboard--0.3.0--0.4.0.sql), which NOTIFYs the same
+ * channel with "privileges".  At the start, not the end: DROP EXTENSION
+ * callboard takes the event trigger with it, and at its end there would be
+ * nobody left to tell.  Like every NOTIFY it is delivered only if the
+ * transaction commits.  Changes to roles themselves (ALTER ROLE, GRANT
+ * role TO role) fire no event trigger: listeners bound how long they keep
+ * a document instead (callboard-cache-max-age).
  */
 #include "change_notice.hpp"
 #include "kept_counts.hpp"
@@ -53,6 +68,7 @@ extern "C" {
 #include "catalog/pg_extension.h"
 #include "catalog/pg_trigger.h"
 #include "commands/async.h"
+#include "commands/event_trigger.h"
 #include "commands/extension.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -68,6 +84,7 @@ PG_FUNCTION_INFO_V1(callboard_enable_change_signal);
 PG_FUNCTION_INFO_V1(callboard_disable_change_signal);
 PG_FUNCTION_INFO_V1(callboard_change_signal_enabled);
 PG_FUNCTION_INFO_V1(callboard_notify_change);
+PG_FUNCTION_INFO_V1(callboard_notify_privileges);
 }
 
 /* hume_agents' trigger; on twilio_calls, the one trigger of callboard 0.3.0. */
@@ -281,4 +298,18 @@ callboard_notify_change(PG_FUNCTION_ARGS)
 		note_anything_changed();
 	});
 	return PointerGetDatum(NULL);
+}
+
+extern "C" Datum
+callboard_notify_privileges(PG_FUNCTION_ARGS)
+{
+	callboard::guard("callboard_notify_privileges", [&] {
+		if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("callboard_notify_privileges() must be called as an event trigger"),
+					 errhint("The extension's event trigger callboard_privileges calls it.")));
+		note_privileges_changed();
+	});
+	PG_RETURN_NULL();
 }

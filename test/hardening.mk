@@ -32,7 +32,7 @@ fuzz_call_args_SRCS = src/gateway/call_args.cpp src/gateway/json_body.cpp src/ga
 	src/gateway/query_string.cpp src/call_category.cpp
 fuzz_jwt_auth_SRCS = src/gateway/jwt_auth.cpp src/gateway/base64.cpp src/gateway/api_error.cpp
 fuzz_jwt_auth_LIBS = -ljwt -lcrypto
-fuzz_config_SRCS = src/gateway/config.cpp src/gateway/base64.cpp
+fuzz_config_SRCS = src/gateway/config.cpp src/gateway/base64.cpp src/gateway/trusted_proxies.cpp
 fuzz_config_LIBS = -lcrypto
 fuzz_django_password_SRCS = src/gateway/django_password.cpp src/gateway/base64.cpp
 fuzz_django_password_LIBS = -lcrypto

@@ -1,11 +1,13 @@
 /*
  * access_log.cpp
- *		Each line is written with one write(2), so lines from concurrent
- *		workers never interleave.
+ *		Lines written out by the log's own thread (log_queue.hpp), so a slow
+ *		stdout never blocks an event loop and lines never interleave.
  */
 #include "access_log.hpp"
 
 #include <unistd.h>
+
+#include "log_queue.hpp"
 
 #include <chrono>
 #include <ctime>
@@ -29,11 +31,17 @@ std::string utc_now()
 	return buf;
 }
 
+/* Made on first use, written out and stopped at exit. */
+LogQueue &
+stdout_queue()
+{
+	static LogQueue queue(STDOUT_FILENO);
+	return queue;
+}
+
 void write_line(const nlohmann::ordered_json &line)
 {
-	std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-	ssize_t		ignored = ::write(STDOUT_FILENO, text.data(), text.size());
-	(void) ignored;
+	stdout_queue().push(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }								/* namespace */
@@ -68,6 +76,18 @@ void
 log_event(const std::string &message)
 {
 	write_line({{"time", utc_now()}, {"event", message}});
+}
+
+void
+flush_log()
+{
+	stdout_queue().flush();
+}
+
+std::uint64_t
+log_lines_dropped()
+{
+	return stdout_queue().dropped();
 }
 
 }								/* namespace gateway */

@@ -188,6 +188,19 @@ invalid_path()
 }
 
 ApiError
+too_large_to_watch()
+{
+	return make(400, "HTTP400", "Document too large to watch",
+				"It is larger than callboard-cache-max-entry-bytes.", "Watch the summary or the pages instead.");
+}
+
+ApiError
+internal_error(const std::string &details)
+{
+	return make(500, "HTTP500", "Internal server error", details);
+}
+
+ApiError
 no_rpc(const std::string &schema, const std::string &function,
 	   const std::vector<std::string> &arguments, bool json_body, const std::string &suggestion)
 {

@@ -68,6 +68,16 @@ ApiError	invalid_body(const std::string &message);
 ApiError	invalid_path();
 
 /*
+ * 400: a document larger than callboard-cache-max-entry-bytes cannot be
+ * watched; the same answer to a request for a stream and, as an error event,
+ * to a stream whose document grew past it.
+ */
+ApiError	too_large_to_watch();
+
+/* 500: the gateway failed while building an answer (an exception, not the database). */
+ApiError	internal_error(const std::string &details);
+
+/*
  * PGRST202: no function `function` with these arguments; `suggestion` is the
  * signature the hint offers instead.
  */

@@ -14,17 +14,36 @@ constexpr std::chrono::milliseconds kConnectTimeout{5000};
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{8000};
 
-/* The channel callboard's triggers notify; payloads "enabled"/"disabled" come from turning it on or off. */
+/* The channel callboard's triggers notify (classify_payload() reads what they say). */
 constexpr const char *kChannel = "callboard_changes";
 
 }								/* namespace */
 
+ChangeNotice
+classify_payload(std::string_view payload)
+{
+	ChangeNotice notice;
+	if (payload.empty())
+		notice.rows = true;		/* the tables' statement triggers */
+	else if (payload == "privileges")
+	{
+		/* The event trigger: also DROP EXTENSION, whose drop takes the tables' triggers: ask again. */
+		notice.privileges = true;
+		notice.signal = true;
+	}
+	else if (payload == "enabled" || payload == "disabled")
+		notice.signal = true;
+	else
+		notice = ChangeNotice::everything();
+	return notice;
+}
+
 void
-ChangeFeed::changed()
+ChangeFeed::changed(const ChangeNotice &notice)
 {
 	sequence_++;
 	if (on_change)
-		on_change();
+		on_change(notice);
 }
 
 void
@@ -92,17 +111,23 @@ ChangeFeed::serve(PgLink &link, const std::string &search_path)
 		if (first || was != enabled)
 		{
 			log_event(enabled ? "change signal: listening" : "change signal: off; live documents poll");
-			changed();
+			changed(ChangeNotice::everything());
 		}
 
-		/* Notifications, until the signal is turned on or off or the connection breaks. */
+		/* Notifications, until one says to ask again whether the signal is on, or the connection breaks. */
 		bool		recheck = false;
 		while (!recheck)
 		{
-			if (co_await link.until_input() != LinkState::ready)
-				co_return true;
-			bool		any = false;
-			while (PGnotify *n = PQnotifies(conn))
+			/* What libpq read along with the last query's results first; then the socket. */
+			PGnotify   *n = PQnotifies(conn);
+			if (n == nullptr)
+			{
+				if (co_await link.until_input() != LinkState::ready)
+					co_return true;
+				n = PQnotifies(conn);
+			}
+			ChangeNotice notice;
+			for (; n != nullptr; n = PQnotifies(conn))
 			{
 				std::string channel = n->relname;
 				std::string payload = n->extra ? n->extra : "";
@@ -110,23 +135,28 @@ ChangeFeed::serve(PgLink &link, const std::string &search_path)
 				if (channel == "pgrst")
 				{
 					/* PostgREST's payloads; an empty one means 'reload schema'. */
-					if ((payload == "reload schema" || payload.empty()) && on_reload_schema)
-						on_reload_schema();
+					if (payload == "reload schema" || payload.empty())
+					{
+						notice.privileges = true;
+						if (on_reload_schema)
+							on_reload_schema();
+					}
 					else if (payload == "reload config" && on_reload_config)
 						on_reload_config();
 					continue;
 				}
-				recheck = recheck || payload == "enabled" || payload == "disabled";
-				any = true;
+				notice.merge(classify_payload(payload));
 			}
-			if (any && !recheck)
-				changed();
+			/* Several in one read count once. */
+			if (notice.any_change())
+				changed(notice);
+			recheck = notice.signal;
 		}
 	}
 }
 
 awaitable<void>
-ChangeFeed::listen(std::string conninfo, std::string search_path)
+ChangeFeed::listen(std::string conninfo, std::string search_path, BlockingPool blocking)
 {
 	Executor	loop = co_await net::this_coro::executor;
 	std::chrono::milliseconds backoff{0};
@@ -134,8 +164,14 @@ ChangeFeed::listen(std::string conninfo, std::string search_path)
 	while (!stopping_)
 	{
 		std::string error;
-		PGconn	   *conn = co_await pg_connect(conninfo, kConnectTimeout, error);
+		PGconn	   *conn = co_await pg_connect(conninfo, kConnectTimeout, error, blocking);
 		bool		worth_retrying = true;
+		if (conn != nullptr && stopping_)
+		{
+			/* stop() came while connecting: there was no link to interrupt. */
+			PQfinish(conn);
+			break;
+		}
 		if (conn != nullptr)
 		{
 			{

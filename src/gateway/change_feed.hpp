@@ -10,7 +10,14 @@
  * every committed change, so anything built from the database can say which
  * changes it has seen.
  *
- * The same connection listens on PostgREST's channel, pgrst, for reloads.
+ * The payload says what changed (classify_payload()): "" rows of the two
+ * tables; "privileges" who may see what (the extension's event trigger, on
+ * GRANT, REVOKE, policies, row-level security, functions, views, schemas,
+ * the extension itself); "enabled" and "disabled" the signal itself.
+ *
+ * The same connection listens on PostgREST's channel, pgrst, for reloads;
+ * 'reload schema', which a DBA sends after changing the schema, counts as
+ * a change of privileges too.
  *
  * The feed is trusted ("push") only while that connection is up and the
  * signal is on; otherwise it says so, and live documents fall back to polling
@@ -26,11 +33,34 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "asio.hpp"
 #include "pg_link.hpp"
 
 namespace gateway {
+
+/* What one notification (or several, merged) says changed. */
+struct ChangeNotice
+{
+	bool		rows = false;	/* rows of twilio_calls or hume_agents */
+	bool		privileges = false;	/* who may see what: kept documents are dropped */
+	bool		signal = false;	/* the signal was turned on or off: ask again whether it is on */
+
+	/* A change to everything (a reconnect: whatever happened meanwhile was missed). */
+	static ChangeNotice everything() { return ChangeNotice{true, true, false}; }
+
+	bool		any_change() const { return rows || privileges; }
+	void		merge(const ChangeNotice &other)
+	{
+		rows = rows || other.rows;
+		privileges = privileges || other.privileges;
+		signal = signal || other.signal;
+	}
+};
+
+/* What a payload on callboard_changes says; one the gateway does not know counts as a change to everything. */
+ChangeNotice classify_payload(std::string_view payload);
 
 class ChangeFeed
 {
@@ -41,8 +71,8 @@ public:
 	/* Notifications arrive and the change signal is on: a quiet feed means no change. */
 	bool		pushing() const { return pushing_.load(); }
 
-	/* Called on the listener's loop after the sequence moved (the cohorts refresh). */
-	std::function<void()> on_change;
+	/* Called on the listener's loop after the sequence moved (the cohorts refresh, or forget). */
+	std::function<void(const ChangeNotice &)> on_change;
 
 	/*
 	 * PostgREST's channel, pgrst: NOTIFY pgrst, 'reload schema' rereads what
@@ -55,16 +85,16 @@ public:
 	/*
 	 * Runs the listener on the current loop until stop(); reconnects with
 	 * back-off.  `search_path` finds the app's tables, whose triggers say
-	 * whether the signal is on.
+	 * whether the signal is on.  `blocking` runs libpq's connection steps.
 	 */
-	awaitable<void> listen(std::string conninfo, std::string search_path);
+	awaitable<void> listen(std::string conninfo, std::string search_path, BlockingPool blocking);
 
 	/* On the listener's loop: ends listen(). */
 	void		stop();
 
 private:
 	awaitable<bool> serve(PgLink &link, const std::string &search_path);
-	void		changed();
+	void		changed(const ChangeNotice &notice);
 
 	std::atomic<std::uint64_t> sequence_{1};
 	std::atomic<bool> pushing_{false};

@@ -1,8 +1,9 @@
 /*
  * cohorts.cpp
- *		Building, keeping, sharing and refreshing documents per audience.
+ *		Building, keeping and sharing documents per audience (refreshing them:
+ *		cohort_refresh.cpp).
  */
-#include "cohorts.hpp"
+#include "cohort_state.hpp"
 
 #include <openssl/evp.h>
 
@@ -11,6 +12,8 @@
 #include <map>
 
 #include "../hex.hpp"
+#include "build_sink.hpp"
+#include "fault_injection.hpp"
 #include "gzip.hpp"
 #include "request_head.hpp"
 #include "sql_names.hpp"
@@ -21,91 +24,6 @@ namespace {
 
 /* How long a request waits for another's build of the same document. */
 constexpr std::chrono::seconds kBuildWait{300};
-
-/*
- * A build's rows, kept whole up to the size a cohort keeps.  Past it the
- * document cannot be kept: the query stops, unless a client asked for this
- * build, which then gets the document streamed from here on (the bytes kept
- * so far, then each row as it comes), without a second query.
- *
- * If the client that asked hangs up, the query stops when nobody else waits
- * for it or watches the audience (`alone`); else it goes on for them.
- */
-class BuildSink : public RowSink
-{
-public:
-	BuildSink(std::size_t limit, Responder *out, std::string role,
-			  std::function<void(std::function<void()>)> on_attach, std::function<bool()> alone)
-		: limit_(limit), out_(out), role_(std::move(role)), on_attach_(std::move(on_attach)),
-		  alone_(std::move(alone)) {}
-
-	void		attach(std::function<void()> interrupt) override
-	{
-		interrupt_ = interrupt;
-		on_attach_(interrupt);
-		if (out_ == nullptr)
-			return;
-		if (!interrupt)
-			out_->disarm_hangup();
-		else
-			out_->arm_hangup([alone = alone_, interrupt] {
-				if (alone())
-					interrupt();
-			});
-	}
-
-	awaitable<bool> row(PgResult &row) override
-	{
-		bool		null = PQgetisnull(row.get(), 0, 0);
-		const char *value = null ? "null" : PQgetvalue(row.get(), 0, 0);
-		std::size_t size = null ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));
-		if (streaming_)
-			co_return co_await out_->write(value, size);
-		body_.append(value, size);
-		if (body_.size() <= limit_)
-			co_return true;
-		too_large_ = true;
-		if (out_ == nullptr)
-			co_return false;
-
-		/* From now on this client alone waits for the query: its hang-up stops it. */
-		streaming_ = true;
-		out_->arm_hangup(interrupt_);
-		Reply		head;
-		head.role = role_;
-		bool		ok = co_await out_->begin(head, std::nullopt);
-		if (ok)
-			ok = co_await out_->write(body_.data(), body_.size());
-		std::string().swap(body_);
-		co_return ok;
-	}
-
-	/* After the query: end the streamed response, or cut it if the query did not end well. */
-	awaitable<void> finish_stream(const DbOutcome &outcome)
-	{
-		if (outcome.error)
-			out_->abort(outcome.error->code + " " + outcome.error->message);
-		else if (outcome.stopped || outcome.connection_lost)
-			out_->abort("the client went away or read too slowly");
-		else
-			co_await out_->end();
-	}
-
-	std::string &body() { return body_; }
-	bool		too_large() const { return too_large_; }
-	bool		streaming() const { return streaming_; }
-
-private:
-	std::size_t limit_;
-	Responder  *out_;
-	std::string role_;
-	std::function<void(std::function<void()>)> on_attach_;
-	std::function<bool()> alone_;
-	std::function<void()> interrupt_;
-	std::string body_;
-	bool		too_large_ = false;
-	bool		streaming_ = false;
-};
 
 }								/* namespace */
 
@@ -169,8 +87,8 @@ document_settings(const std::string &search_path, const Audience &a)
 	return RequestSettings{search_path, a.role, a.claims, a.method, a.path, a.headers};
 }
 
-Version::Version(std::uint64_t number, std::string body)
-	: number_(number), body_(std::move(body)), etag_(etag_of(body_))
+Version::Version(std::uint64_t number, std::string body, std::string etag)
+	: number_(number), body_(std::move(body)), etag_(std::move(etag))
 {
 }
 
@@ -188,51 +106,6 @@ Version::event() const
 	std::call_once(event_once_, [this] { event_ = "id: " + etag_ + "\ndata: " + body_ + "\n\n"; });
 	return event_;
 }
-
-/* A coroutine on any loop waiting for another's build; woken from whichever thread ends it. */
-struct Cohorts::Wake
-{
-	explicit	Wake(Executor loop) : timer(loop) {}
-
-	net::steady_timer timer;
-
-	void		wake(const std::shared_ptr<Wake> &self)
-	{
-		net::post(timer.get_executor(), [self] { self->timer.cancel(); });
-	}
-};
-
-struct Cohorts::Cohort
-{
-	explicit	Cohort(Audience a) : audience(std::move(a)) {}
-
-	const Audience audience;
-
-	/* Guarded by Cohorts::mutex_. */
-	std::shared_ptr<const Version> current;
-	SystemTime	expires = SystemTime::max();	/* current is old from then on, whatever the feed says */
-	std::uint64_t sequence = 0;	/* the feed's sequence when current's query began */
-	bool		too_large = false;
-	int			builds_running = 0;	/* a GET's, a refresh's: at most one of each */
-	std::uint64_t build_count = 0;	/* builds finished, for those waiting on one */
-	Built		last_build;
-	std::vector<std::shared_ptr<Wake>> waiting;
-	std::vector<std::weak_ptr<Watcher>> watchers;
-	std::list<std::shared_ptr<Cohort>>::iterator recent;	/* valid while unwatched */
-	bool		in_recent = false;
-	/* Refreshes, on the refresh loop. */
-	bool		refresh_due = false;	/* one is scheduled or running */
-	bool		again = false;	/* the feed moved while one ran */
-	std::chrono::steady_clock::time_point last_refresh{};
-	std::uint64_t offered = 0;	/* the version number watchers were last offered */
-	std::string failing;		/* the error watchers were last told of, until a refresh succeeds */
-
-	std::size_t bytes() const
-	{
-		/* The body and, at most, as much again for its compressed form or event. */
-		return current ? 2 * current->body().size() : 0;
-	}
-};
 
 Cohorts::Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop)
 	: settings_(settings), db_(db), feed_(feed), refresh_loop_(refresh_loop),
@@ -268,10 +141,19 @@ Cohorts::find_or_create(const Audience &audience)
 }
 
 bool
-Cohorts::fresh(const Cohort &c) const
+Cohorts::fresh(const Cohort &c, Clock::time_point now) const
 {
-	return c.current && feed_.pushing() && c.sequence == feed_.sequence() &&
+	auto		max_age = std::chrono::seconds(settings_.current()->callboard_cache_max_age);
+	return c.current && feed_.pushing() && c.sequence == feed_.sequence() && now - c.read_at < max_age &&
 		std::chrono::system_clock::now() < c.expires;
+}
+
+bool
+Cohorts::known_too_large(const Cohort &c) const
+{
+	/* Unless the data changed, or a reload raised the limit it was over. */
+	return c.too_large && c.too_large_sequence == feed_.sequence() &&
+		settings_.current()->callboard_cache_max_entry_bytes <= c.too_large_limit;
 }
 
 awaitable<Built>
@@ -281,12 +163,13 @@ Cohorts::get(const Audience &audience, Responder *out)
 	for (;;)
 	{
 	std::shared_ptr<Cohort> c;
-	std::shared_ptr<Wake> wake;
+	std::shared_ptr<WakeUp> wake;
 	std::uint64_t waited_for = 0;
+	std::optional<BuildTicket> ticket;
 	{
 		std::lock_guard<std::mutex> lock(mutex_);
 		c = find_or_create(audience);
-		if (fresh(*c))
+		if (fresh(*c, Clock::now()))
 		{
 			counters_.hits++;
 			Built		b;
@@ -294,7 +177,7 @@ Cohorts::get(const Audience &audience, Responder *out)
 			b.from_memory = true;
 			co_return b;
 		}
-		if (c->too_large)
+		if (known_too_large(*c))
 		{
 			Built		b;
 			b.too_large = true;
@@ -303,78 +186,67 @@ Cohorts::get(const Audience &audience, Responder *out)
 		if (c->builds_running > 0)
 		{
 			/* Someone is building it: take what they get. */
-			wake = std::make_shared<Wake>(loop);
+			wake = WakeUp::on(loop);
 			c->waiting.push_back(wake);
 			waited_for = c->build_count + 1;
 		}
 		else
-			c->builds_running++;
+			ticket.emplace(*this, c);
 	}
+	if (ticket)
+		co_return co_await build(*ticket, out);
 
-	if (wake)
+	co_await wake->wait_until(Clock::now() + kBuildWait);
+	fault_point("cohort.wait");
+	std::lock_guard<std::mutex> lock(mutex_);
+	/*
+	 * A build stopped because its own client left has nothing for us: go
+	 * again; unless the gateway is cancelling every build as it stops.
+	 */
+	if (c->build_count >= waited_for && c->last_build.stopped && !builds_cancelled_)
+		continue;
+	if (c->build_count >= waited_for)
 	{
-		wake->timer.expires_after(kBuildWait);
-		boost::system::error_code ec;
-		co_await wake->timer.async_wait(net::redirect_error(use_awaitable, ec));
-		std::lock_guard<std::mutex> lock(mutex_);
-		/*
-		 * A build stopped because its own client left has nothing for us: go
-		 * again; unless the gateway is cancelling every build as it stops.
-		 */
-		if (c->build_count >= waited_for && c->last_build.stopped && !builds_cancelled_)
-			continue;
-		if (c->build_count >= waited_for)
-		{
-			/* What it got; but a document streamed went to its builder's client, not this one. */
-			Built		b = c->last_build;
-			b.streamed = false;
-			co_return b;
-		}
-		Built		b;
-		b.error = acquisition_timeout();
+		/* What it got; but a document streamed went to its builder's client, not this one. */
+		Built		b = c->last_build;
+		b.streamed = false;
 		co_return b;
 	}
-	co_return co_await build(c, out);
+	Built		b;
+	b.error = acquisition_timeout();
+	co_return b;
 	}
 }
 
 awaitable<Built>
-Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
+Cohorts::build(BuildTicket &ticket, Responder *out)
 {
 	Executor	loop = co_await net::this_coro::executor;
+	const std::shared_ptr<Cohort> c = ticket.cohort();
 	const Audience &a = c->audience;
 	std::uint64_t sequence = feed_.sequence();
+	Clock::time_point began = Clock::now();
 	/* While the feed pushes, what is kept must show the latest commit: read it on the primary. */
 	bool		primary = feed_.pushing();
 	RequestSettings settings = document_settings(search_path_, a);
 	std::string sql = rpc_sql(quoted_schema_, *a.function, a.args);
 	Params		params = rpc_values(a.args);
-	/* While it runs, stop() can interrupt it (on this loop, and only while it runs). */
-	auto		alive = std::make_shared<bool>(false);
-	std::uint64_t id = 0;
-	auto		on_attach = [&](std::function<void()> interrupt) {
-		std::lock_guard<std::mutex> lock(mutex_);
-		*alive = static_cast<bool>(interrupt);
-		if (interrupt)
-		{
-			id = ++next_build_;
-			running_[id] = [loop, alive, interrupt] {
-				net::post(loop, [alive, interrupt] {
-					if (*alive)
-						interrupt();
-				});
-			};
-		}
-		else
-			running_.erase(id);
+	fault_point("cohort.build");
+
+	/* While it runs, cancel_builds() can interrupt it. */
+	Registration registration(*this, loop);
+	auto		on_attach = [&registration](std::function<void()> interrupt) {
+		registration.set(std::move(interrupt));
 	};
 	auto		alone = [this, c] {
 		std::lock_guard<std::mutex> lock(mutex_);
 		return c->waiting.empty() && c->watchers.empty();
 	};
-	BuildSink	collect(settings_.current()->callboard_cache_max_entry_bytes, out, a.role, on_attach, alone);
+	const std::size_t limit = settings_.current()->callboard_cache_max_entry_bytes;
+	BuildSink	collect(limit, out, a.role, on_attach, alone);
 
 	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);
+	fault_point("cohort.built");
 
 	Built		built;
 	if (collect.streaming())
@@ -401,29 +273,17 @@ Cohorts::build(std::shared_ptr<Cohort> c, Responder *out)
 		bool		one = res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
 		collect.body() = one ? std::string(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0)) : "null";
 	}
-
-	std::vector<std::shared_ptr<Wake>> waiting;
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		counters_.builds++;
-		if (built.too_large)
-			c->too_large = true;
-		else if (!built.error)
-			keep(*c, std::move(collect.body()), sequence, built);
-		c->builds_running--;
-		c->build_count++;
-		c->last_build = built;
-		waiting.swap(c->waiting);
-		evict();
-	}
-	for (auto &w : waiting)
-		w->wake(w);
+	ticket.finish(built, std::move(collect.body()), sequence, began, limit);
 	co_return built;
 }
 
-/* A new body for the cohort: a new version if the bytes changed, else the same one, fresher. */
+/*
+ * With mutex_ held: a new body for the cohort, a new version if the bytes
+ * changed (`etag` tells), else the same one, fresher.
+ */
 void
-Cohorts::keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built)
+Cohorts::keep(Cohort &c, std::string body, std::string etag, std::uint64_t sequence, Clock::time_point began,
+			  Built &built)
 {
 	/* A build that began before the kept one's says nothing newer. */
 	if (c.current && sequence < c.sequence)
@@ -431,15 +291,25 @@ Cohorts::keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built)
 		built.version = c.current;
 		return;
 	}
-	if (!c.current || c.current->etag() != etag_of(body))
+	/* Dropped from memory while it was built (evicted, forgotten): what it got goes to its askers only. */
+	if (!c.listed)
 	{
+		built.version = std::make_shared<const Version>(c.numbered + 1, std::move(body), std::move(etag));
+		c.numbered++;
+		return;
+	}
+	if (!c.current || c.current->etag() != etag)
+	{
+		auto		version = std::make_shared<const Version>(c.numbered + 1, std::move(body), std::move(etag));
 		bytes_ -= c.bytes();
-		c.current = std::make_shared<const Version>(c.current ? c.current->number() + 1 : 1, std::move(body));
+		c.current = std::move(version);
+		c.numbered = c.current->number();
 		bytes_ += c.bytes();
 		const char *expires_at = c.audience.function->expires_at;
 		c.expires = expires_at ? document_expiry(expires_at, c.current->body()) : SystemTime::max();
 	}
 	c.sequence = sequence;
+	c.read_at = began;
 	built.version = c.current;
 }
 
@@ -454,8 +324,34 @@ Cohorts::evict()
 			break;
 		recent_.pop_back();
 		old->in_recent = false;
+		old->listed = false;
 		bytes_ -= old->bytes();
 		cohorts_.erase(old->audience.key);
+	}
+}
+
+void
+Cohorts::forget()
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	counters_.forgets++;
+	for (auto it = cohorts_.begin(); it != cohorts_.end();)
+	{
+		Cohort	   &c = *it->second;
+		c.too_large = false;
+		if (!c.watchers.empty() || c.builds_running > 0)
+		{
+			++it;
+			continue;
+		}
+		if (c.in_recent)
+		{
+			recent_.erase(c.recent);
+			c.in_recent = false;
+		}
+		c.listed = false;
+		bytes_ -= c.bytes();
+		it = cohorts_.erase(it);
 	}
 }
 
@@ -495,116 +391,6 @@ Cohorts::unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watch
 }
 
 void
-Cohorts::changed()
-{
-	std::lock_guard<std::mutex> lock(mutex_);
-	for (auto &[key, c] : cohorts_)
-		if (!c->watchers.empty())
-			schedule(c);
-}
-
-/* With mutex_ held, on the refresh loop. */
-void
-Cohorts::schedule(const std::shared_ptr<Cohort> &c)
-{
-	if (c->refresh_due)
-	{
-		c->again = true;
-		return;
-	}
-	c->refresh_due = true;
-	c->again = false;
-	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
-	auto		now = std::chrono::steady_clock::now();
-	auto		delay = std::max<std::chrono::steady_clock::duration>(
-		std::chrono::steady_clock::duration::zero(), c->last_refresh + interval - now);
-	net::co_spawn(refresh_loop_, refresh(c, delay), net::detached);
-}
-
-awaitable<void>
-Cohorts::refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay)
-{
-	if (delay > std::chrono::steady_clock::duration::zero())
-	{
-		net::steady_timer pause(refresh_loop_, delay);
-		boost::system::error_code ec;
-		co_await pause.async_wait(net::redirect_error(use_awaitable, ec));
-	}
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		c->last_refresh = std::chrono::steady_clock::now();
-		c->again = false;
-		/* Even beside a GET's build: that one may have begun before the change. */
-		c->builds_running++;
-	}
-	Built		built = co_await build(c, nullptr);
-
-	std::vector<std::shared_ptr<Watcher>> watchers;
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		counters_.refreshes++;
-		for (const auto &w : c->watchers)
-			if (auto p = w.lock())
-				watchers.push_back(p);
-		/* Tell of a new version, or of the current one again after a failure; of a failure once. */
-		std::string failure = built.error ? built.error->code + built.error->message
-			: built.too_large ? "too large" : "";
-		bool		news = failure.empty() &&
-			(built.version->number() != c->offered || !c->failing.empty());
-		bool		tell = news || (!failure.empty() && failure != c->failing);
-		if (news)
-			c->offered = built.version->number();
-		c->failing = failure;
-		if (!tell)
-			watchers.clear();
-		c->refresh_due = false;
-		if (c->again && !c->watchers.empty())
-			schedule(c);
-	}
-	for (const auto &w : watchers)
-	{
-		if (built.error)
-			w->fail(*built.error);
-		else if (built.too_large)
-			w->fail(ApiError{500, "HTTP500", "Document too large to watch",
-							 "It is larger than callboard-cache-max-entry-bytes; watch the summary or pages instead.",
-							 std::nullopt, {}});
-		else
-			w->offer(built.version);
-	}
-}
-
-awaitable<void>
-Cohorts::poll()
-{
-	auto		interval = std::chrono::seconds(settings_.current()->callboard_live_poll_interval);
-	while (!stopping_)
-	{
-		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, interval);
-		boost::system::error_code ec;
-		co_await poll_timer_->async_wait(net::redirect_error(use_awaitable, ec));
-		poll_timer_.reset();
-		if (stopping_)
-			break;
-		/* With the feed pushing, changes drive the refreshes (and the clock, for what expires); without, time does. */
-		if (!feed_.pushing())
-			changed();
-		else
-			expired();
-	}
-}
-
-void
-Cohorts::expired()
-{
-	std::lock_guard<std::mutex> lock(mutex_);
-	SystemTime	now = std::chrono::system_clock::now();
-	for (auto &[key, c] : cohorts_)
-		if (!c->watchers.empty() && c->current && now >= c->expires)
-			schedule(c);
-}
-
-void
 Cohorts::stop()
 {
 	stopping_ = true;
@@ -636,7 +422,10 @@ Cohorts::stats() const
 	{
 		s.watched += c->watchers.empty() ? 0 : 1;
 		s.watchers += c->watchers.size();
+		s.builds_running += static_cast<std::size_t>(c->builds_running);
+		s.build_waiters += c->waiting.size();
 	}
+	s.cancellable = running_.size();
 	s.bytes = bytes_;
 	return s;
 }

@@ -21,16 +21,21 @@
  * body built for one audience goes to it alone.  Tokens of the same user
  * (same claims but for the four) share a cohort.
  *
- * A cohort's current version is fresh while the change feed is pushing and
- * has not moved since the version's query began: then a GET is answered
- * from memory, a 304 when the client has it.  When the feed moves, every
- * watched cohort is refreshed, at most once per callboard-live-interval-ms,
- * and its watchers get the new version only if the bytes changed.  Without
- * the feed, watched cohorts poll every callboard-live-poll-interval seconds.
+ * A cohort's current version is fresh while the change feed is pushing, has
+ * not moved since the version's query began, and that query began less than
+ * callboard-cache-max-age seconds ago: then a GET is answered from memory, a
+ * 304 when the client has it.  When the feed moves, every watched cohort is
+ * refreshed, at most once per callboard-live-interval-ms, and its watchers
+ * get the new version only if the bytes changed.  When it says privileges or
+ * policies changed, every kept document nobody watches is dropped as well
+ * (forget()).  Without the feed, watched cohorts poll every
+ * callboard-live-poll-interval seconds; with it, a watched document is read
+ * again once it is callboard-cache-max-age old, so what no notification can
+ * tell (ALTER ROLE, role membership) reaches every stream too.
  *
  * A document that depends on the clock too (a timeline, RpcFunction::
  * expires_at) is fresh only until the time it gives; watched, it is
- * refreshed at the first poll after that time, changes or not.
+ * refreshed at the first poll tick after that time, changes or not.
  *
  * Documents larger than callboard-cache-max-entry-bytes are not kept and
  * cannot be watched: they stream to each client (handlers.cpp).  Unwatched
@@ -90,7 +95,8 @@ RequestSettings document_settings(const std::string &search_path, const Audience
 class Version
 {
 public:
-	Version(std::uint64_t number, std::string body);
+	/* `etag`: etag_of(body), computed by the caller (once, outside any lock). */
+	Version(std::uint64_t number, std::string body, std::string etag);
 
 	std::uint64_t number() const { return number_; }
 	const std::string &body() const { return body_; }
@@ -140,9 +146,13 @@ struct CohortStats
 	std::size_t watched = 0;
 	std::size_t watchers = 0;
 	std::size_t bytes = 0;
+	std::size_t builds_running = 0;	/* builds under way */
+	std::size_t build_waiters = 0;	/* requests waiting for another's build */
+	std::size_t cancellable = 0;	/* builds registered for cancel_builds() */
 	std::uint64_t builds = 0;	/* queries run */
 	std::uint64_t hits = 0;		/* answered from memory */
 	std::uint64_t refreshes = 0;	/* of watched cohorts */
+	std::uint64_t forgets = 0;	/* every kept document dropped at once */
 };
 
 class Cohorts
@@ -167,13 +177,18 @@ public:
 	void		changed();
 
 	/*
+	 * Privileges or policies changed (on the refresh loop): drop every kept
+	 * document nobody watches; the others are stale already (the feed moved)
+	 * and changed() refreshes them.
+	 */
+	void		forget();
+
+	/*
 	 * On the refresh loop until stop(): while the feed is not pushing,
-	 * refresh watched cohorts; while it is, those whose document expired.
+	 * refresh watched cohorts every callboard-live-poll-interval; while it
+	 * is, those whose document is callboard-cache-max-age old.
 	 */
 	awaitable<void> poll();
-
-	/* Refresh every watched cohort whose document's time has passed (on the refresh loop). */
-	void		expired();
 
 	/* Shutdown begins (on the refresh loop): no more polling. */
 	void		stop();
@@ -185,14 +200,20 @@ public:
 
 private:
 	struct Cohort;
-	struct Wake;
+	class BuildTicket;
+	class Registration;
+	class RefreshDue;
+	using Clock = std::chrono::steady_clock;
 
 	std::shared_ptr<Cohort> find_or_create(const Audience &audience);
-	bool		fresh(const Cohort &c) const;
-	awaitable<Built> build(std::shared_ptr<Cohort> c, Responder *out);
-	void		keep(Cohort &c, std::string body, std::uint64_t sequence, Built &built);
+	bool		fresh(const Cohort &c, Clock::time_point now) const;
+	bool		known_too_large(const Cohort &c) const;
+	awaitable<Built> build(BuildTicket &ticket, Responder *out);
+	void		keep(Cohort &c, std::string body, std::string etag, std::uint64_t sequence,
+					 Clock::time_point began, Built &built);
 	void		schedule(const std::shared_ptr<Cohort> &c);
-	awaitable<void> refresh(std::shared_ptr<Cohort> c, std::chrono::steady_clock::duration delay);
+	awaitable<void> refresh(std::shared_ptr<Cohort> c, Clock::duration delay);
+	void		tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built);
 	void		evict();
 
 	const Settings &settings_;
@@ -208,7 +229,7 @@ private:
 	std::size_t bytes_ = 0;
 	CohortStats counters_;
 	bool		stopping_ = false;
-	std::unique_ptr<net::steady_timer> poll_timer_;
+	std::unique_ptr<net::steady_timer> poll_timer_;	/* on the refresh loop */
 	std::map<std::uint64_t, std::function<void()>> running_;	/* builds under way: how to stop each */
 	std::uint64_t next_build_ = 0;
 	bool		builds_cancelled_ = false;	/* cancel_builds() ran: start no more */

@@ -5,6 +5,7 @@
 #include "config.hpp"
 
 #include "base64.hpp"
+#include "trusted_proxies.hpp"
 
 #include <cctype>
 #include <fstream>
@@ -194,13 +195,29 @@ mask_password(const std::string &conninfo)
 	return out;
 }
 
-/* One key of the configuration: its name, how its value sets the Config, how it is shown. */
+/*
+ * One key of the configuration: its name, how its value sets the Config, how
+ * it is shown; and whether a reload can apply it.  Every key is read where
+ * it is used, from the configuration in force (Settings::current()), unless
+ * the process was built around it (its loops, sockets, pools, limits): those
+ * are `restart` keys, which a reload names in the log instead of applying.
+ */
 struct Setting
 {
 	const char *key;
 	std::function<void(Config &, const std::string &)> set;
 	std::function<std::string(const Config &)> show;
+	bool		restart = false;
+	/* When show() masks a secret: the value itself, to tell a change. */
+	std::function<std::string(const Config &)> raw = nullptr;
 };
+
+Setting restart(Setting s, std::function<std::string(const Config &)> raw = nullptr)
+{
+	s.restart = true;
+	s.raw = std::move(raw);
+	return s;
+}
 
 Setting integer(const char *key, int Config::*field, int min, int max)
 {
@@ -233,28 +250,29 @@ const std::vector<Setting> &
 settings()
 {
 	static const std::vector<Setting> all = {
-		{"db-uri", [](Config &c, const std::string &v) { c.db_uri = v; },
-		 [](const Config &c) { return quoted(mask_password(c.db_uri)); }},
-		{"db-schemas", [](Config &c, const std::string &v) {
+		restart({"db-uri", [](Config &c, const std::string &v) { c.db_uri = v; },
+				 [](const Config &c) { return quoted(mask_password(c.db_uri)); }},
+				[](const Config &c) { return c.db_uri; }),
+		restart({"db-schemas", [](Config &c, const std::string &v) {
 			if (!v.empty())
 				c.db_schemas = split_list(v);
-		}, [](const Config &c) { return quoted(joined(c.db_schemas, ", ")); }},
-		text("db-extra-search-path", &Config::db_extra_search_path),
+		}, [](const Config &c) { return quoted(joined(c.db_schemas, ", ")); }}),
+		restart(text("db-extra-search-path", &Config::db_extra_search_path)),
 		optional_text("db-anon-role", &Config::db_anon_role),
-		integer("db-pool", &Config::db_pool, 1, 1000),
-		integer("db-pool-acquisition-timeout", &Config::db_pool_acquisition_timeout, 1, 3600),
+		restart(integer("db-pool", &Config::db_pool, 1, 1000)),
+		restart(integer("db-pool-acquisition-timeout", &Config::db_pool_acquisition_timeout, 1, 3600)),
 		optional_text("jwt-aud", &Config::jwt_aud),
 		{"jwt-role-claim-key", [](Config &, const std::string &v) {
 			if (v != ".role")
 				throw ConfigError("jwt-role-claim-key: only \".role\" is supported");
 		}, [](const Config &) { return quoted(".role"); }},
-		text("server-host", &Config::server_host),
-		integer("server-port", &Config::server_port, 0, 65535),
-		{"admin-server-port", [](Config &c, const std::string &v) {
+		restart(text("server-host", &Config::server_host)),
+		restart(integer("server-port", &Config::server_port, 0, 65535)),
+		restart({"admin-server-port", [](Config &c, const std::string &v) {
 			if (!v.empty())
 				c.admin_server_port = to_int("admin-server-port", v, 0, 65535);
-		}, [](const Config &c) { return c.admin_server_port ? std::to_string(*c.admin_server_port) : quoted(""); }},
-		text("admin-server-host", &Config::admin_server_host),
+		}, [](const Config &c) { return c.admin_server_port ? std::to_string(*c.admin_server_port) : quoted(""); }}),
+		restart(text("admin-server-host", &Config::admin_server_host)),
 		{"server-cors-allowed-origins", [](Config &c, const std::string &v) {
 			if (!v.empty())
 				c.server_cors_allowed_origins = split_list(v);
@@ -270,16 +288,16 @@ settings()
 		integer("callboard-refresh-token-lifetime", &Config::callboard_refresh_token_lifetime, 1, 86400 * 365),
 		integer("callboard-login-attempts-per-minute", &Config::callboard_login_attempts_per_minute, 1, 100000),
 		integer("callboard-login-concurrency", &Config::callboard_login_concurrency, 1, 1024),
-		integer("callboard-server-threads", &Config::callboard_server_threads, 0, 256),
-		integer("callboard-request-timeout", &Config::callboard_request_timeout, 1, 3600),
-		integer("callboard-keep-alive-timeout", &Config::callboard_keep_alive_timeout, 1, 3600),
-		size("callboard-max-uri-bytes", &Config::callboard_max_uri_bytes, 256, 1024 * 1024),
-		size("callboard-max-header-bytes", &Config::callboard_max_header_bytes, 1024, 1024 * 1024),
-		size("callboard-max-headers", &Config::callboard_max_headers, 8, 10000),
-		size("callboard-max-body-bytes", &Config::callboard_max_body_bytes, 1, 64 * 1024 * 1024),
-		size("callboard-min-send-rate", &Config::callboard_min_send_rate, 0, 1024 * 1024 * 1024),
-		integer("callboard-max-connections", &Config::callboard_max_connections, 1, 1000000),
-		integer("callboard-shutdown-grace", &Config::callboard_shutdown_grace, 0, 3600),
+		restart(integer("callboard-server-threads", &Config::callboard_server_threads, 0, 256)),
+		restart(integer("callboard-request-timeout", &Config::callboard_request_timeout, 1, 3600)),
+		restart(integer("callboard-keep-alive-timeout", &Config::callboard_keep_alive_timeout, 1, 3600)),
+		restart(size("callboard-max-uri-bytes", &Config::callboard_max_uri_bytes, 256, 1024 * 1024)),
+		restart(size("callboard-max-header-bytes", &Config::callboard_max_header_bytes, 1024, 1024 * 1024)),
+		restart(size("callboard-max-headers", &Config::callboard_max_headers, 8, 10000)),
+		restart(size("callboard-max-body-bytes", &Config::callboard_max_body_bytes, 1, 64 * 1024 * 1024)),
+		restart(size("callboard-min-send-rate", &Config::callboard_min_send_rate, 0, 1024 * 1024 * 1024)),
+		restart(integer("callboard-max-connections", &Config::callboard_max_connections, 1, 1000000)),
+		restart(integer("callboard-shutdown-grace", &Config::callboard_shutdown_grace, 0, 3600)),
 		{"callboard-statement-timeout", [](Config &c, const std::string &v) {
 			/* A number and a unit PostgreSQL takes; "0" turns it off. */
 			std::size_t digits = v.find_first_not_of("0123456789");
@@ -293,9 +311,10 @@ settings()
 		integer("callboard-live-interval-ms", &Config::callboard_live_interval_ms, 0, 60000),
 		integer("callboard-live-poll-interval", &Config::callboard_live_poll_interval, 1, 3600),
 		integer("callboard-live-keepalive", &Config::callboard_live_keepalive, 1, 3600),
-		{"callboard-web", [](Config &c, const std::string &v) { c.callboard_web = to_bool("callboard-web", v); },
-		 [](const Config &c) { return std::string(c.callboard_web ? "true" : "false"); }},
-		optional_text("callboard-web-root", &Config::callboard_web_root),
+		integer("callboard-cache-max-age", &Config::callboard_cache_max_age, 1, 86400),
+		restart({"callboard-web", [](Config &c, const std::string &v) { c.callboard_web = to_bool("callboard-web", v); },
+				 [](const Config &c) { return std::string(c.callboard_web ? "true" : "false"); }}),
+		restart(optional_text("callboard-web-root", &Config::callboard_web_root)),
 		{"callboard-cohort-headers", [](Config &c, const std::string &v) {
 			/* Names as request.headers spells them: lower case. */
 			for (std::string name : split_list(v))
@@ -305,11 +324,21 @@ settings()
 				c.callboard_cohort_headers.push_back(name);
 			}
 		}, [](const Config &c) { return quoted(joined(c.callboard_cohort_headers, ", ")); }},
-		{"callboard-listen-uri", [](Config &c, const std::string &v) {
+		{"callboard-trusted-proxies", [](Config &c, const std::string &v) {
+			for (const std::string &range : split_list(v))
+			{
+				if (!parse_address_range(range))
+					throw ConfigError("callboard-trusted-proxies: \"" + range +
+									  "\" is not an IP address or an address/prefix range");
+				c.callboard_trusted_proxies.push_back(range);
+			}
+		}, [](const Config &c) { return quoted(joined(c.callboard_trusted_proxies, ", ")); }},
+		restart({"callboard-listen-uri", [](Config &c, const std::string &v) {
 			if (!v.empty())
 				c.callboard_listen_uri = v;
 		}, [](const Config &c) { return quoted(mask_password(c.callboard_listen_uri.value_or(""))); }},
-		{"callboard-db-uris", [](Config &c, const std::string &v) {
+				[](const Config &c) { return c.callboard_listen_uri.value_or(""); }),
+		restart({"callboard-db-uris", [](Config &c, const std::string &v) {
 			std::stringstream words(v);
 			for (std::string uri; words >> uri;)
 				c.db_uris.push_back(uri);
@@ -318,7 +347,7 @@ settings()
 			for (const std::string &uri : c.db_uris)
 				masked.push_back(mask_password(uri));
 			return quoted(joined(masked, " "));
-		}},
+		}}, [](const Config &c) { return joined(c.db_uris, " "); }),
 	};
 	return all;
 }
@@ -372,6 +401,43 @@ make_config(const std::map<std::string, std::string> &file_values,
 	if (c.db_schemas.empty())
 		throw ConfigError("db-schemas must name at least one schema");
 	return c;
+}
+
+std::vector<std::string>
+reloadable_keys()
+{
+	std::vector<std::string> keys;
+	for (const Setting &setting : settings())
+		if (!setting.restart)
+			keys.push_back(setting.key);
+	keys.push_back("jwt-secret");
+	keys.push_back("jwt-secret-is-base64");
+	return keys;
+}
+
+std::vector<std::string>
+restart_keys()
+{
+	std::vector<std::string> keys;
+	for (const Setting &setting : settings())
+		if (setting.restart)
+			keys.push_back(setting.key);
+	return keys;
+}
+
+std::string
+restart_only_changes(const Config &a, const Config &b)
+{
+	std::string keys;
+	for (const Setting &setting : settings())
+	{
+		if (!setting.restart)
+			continue;
+		const auto &value = setting.raw ? setting.raw : setting.show;
+		if (value(a) != value(b))
+			keys += std::string(keys.empty() ? "" : ", ") + setting.key;
+	}
+	return keys;
 }
 
 std::string

@@ -73,12 +73,22 @@ struct Config
 	int			callboard_live_interval_ms = 100;		/* at most one refresh per audience this often */
 	int			callboard_live_poll_interval = 5;		/* seconds, without the change signal */
 	int			callboard_live_keepalive = 20;			/* seconds between comments on an idle event stream */
+	/*
+	 * Seconds a kept document is answered from memory at most, and a watched
+	 * one goes without being read again; also how often the roles' settings
+	 * are reread.  What no notification tells (ALTER ROLE, role membership)
+	 * applies within it.
+	 */
+	int			callboard_cache_max_age = 60;
 	/* The dashboard page at / (web_files.hpp): on by default, from the installed files. */
 	bool		callboard_web = true;
 	std::optional<std::string> callboard_web_root;	/* unset: where make install put them */
 
 	/* Request headers that documents may depend on: passed in request.headers, and part of the audience. */
 	std::vector<std::string> callboard_cohort_headers;
+
+	/* Proxies whose X-Forwarded-For names the client (trusted_proxies.hpp); none by default. */
+	std::vector<std::string> callboard_trusted_proxies;
 };
 
 struct ConfigError : std::runtime_error
@@ -106,6 +116,16 @@ std::string dump_config(const Config &config);
 
 /* Reads `path` (may be empty: environment only) and the process environment. */
 Config		load_config(const std::string &path);
+
+/*
+ * The keys a reload applies (to the next request, stream or tick) and those
+ * that need a restart: every key is one or the other.
+ */
+std::vector<std::string> reloadable_keys();
+std::vector<std::string> restart_keys();
+
+/* The restart keys whose values differ between a and b, comma-separated ("" if none). */
+std::string restart_only_changes(const Config &a, const Config &b);
 
 }								/* namespace gateway */
 

@@ -4,14 +4,15 @@
  */
 #include "database.hpp"
 
+#include "fault_injection.hpp"
 #include "sql_names.hpp"
 
 namespace gateway {
 
-Database::Database(const Settings &settings, net::thread_pool::executor_type blocking)
+Database::Database(const Settings &settings, BlockingPool blocking)
 	: blocking_(blocking),
 	  pools_(settings.current()->db_uris, settings.current()->db_uri, settings.current()->db_pool,
-			 std::chrono::seconds(settings.current()->db_pool_acquisition_timeout)),
+			 std::chrono::seconds(settings.current()->db_pool_acquisition_timeout), blocking),
 	  settings_(settings),
 	  search_path_(search_path_for(*settings.current()))
 {
@@ -22,6 +23,42 @@ Database::load_role_settings()
 {
 	co_await roles_.load(*this, search_path_);
 }
+
+namespace {
+
+/*
+ * While a query runs, what can stop it: the client's hang-up, the sink's
+ * interrupt.  Detached when this goes, however the query ends (an exception
+ * included): neither may call the interrupt, which reaches into the lease,
+ * once the lease is gone.
+ */
+class Attachment
+{
+public:
+	Attachment(Responder *out, RowSink *sink, const std::function<void()> &interrupt) : out_(out), sink_(sink)
+	{
+		if (out_ != nullptr)
+			out_->arm_hangup(interrupt);
+		if (sink_ != nullptr)
+			sink_->attach(interrupt);
+	}
+	Attachment(const Attachment &) = delete;
+	Attachment &operator=(const Attachment &) = delete;
+
+	~Attachment()
+	{
+		if (sink_ != nullptr)
+			sink_->attach(nullptr);
+		if (out_ != nullptr)
+			out_->disarm_hangup();
+	}
+
+private:
+	Responder  *out_;
+	RowSink    *sink_;
+};
+
+}								/* namespace */
 
 awaitable<DbOutcome>
 Database::run(const RequestSettings &settings, const std::string &sql, const Params &params,
@@ -38,33 +75,34 @@ Database::run(const RequestSettings &settings, const std::string &sql, const Par
 			co_return outcome;
 		}
 		Lease		lease = std::get<Lease>(std::move(acquired));
+		fault_point("db.acquired");
 		RequestSettings with_role = settings;
 		std::vector<Setting> base = {{"statement_timeout", settings_.current()->callboard_statement_timeout}};
 		with_role.more = roles_.for_role(settings.role, base);
-		auto		interrupt = [&lease] { lease.link().interrupt(); };
-		if (out != nullptr)
-			out->arm_hangup(interrupt);
-		if (sink != nullptr)
-			sink->attach(interrupt);
-		DbOutcome	outcome = co_await run_request(lease, with_role, sql, params, authed, sink, blocking_);
-		if (sink != nullptr)
-			sink->attach(nullptr);
-		if (out != nullptr)
-			out->disarm_hangup();
-		if (!outcome.connection_lost || outcome.rows_taken)
-			co_return outcome;
+		std::function<void()> interrupt = [&lease] { lease.link().interrupt(); };
+		std::string message;
+		{
+			/* Declared after the lease: detached before it is returned. */
+			Attachment	attached(out, sink, interrupt);
+			fault_point("db.attached");
+			DbOutcome	outcome = co_await run_request(lease, with_role, sql, params, authed, sink, blocking_);
+			if (!outcome.connection_lost || outcome.rows_taken)
+				co_return outcome;
+			message = pg_message(lease.conn());
+			if (attempt > 0)
+			{
+				outcome.error = client_error(message, pools_.retry_after());
+				lease.discard();
+				co_return outcome;
+			}
+		}
 
 		/*
 		 * A pooled connection can die with its server (a restart): the
 		 * request only reads and nothing was taken, so it is safe to try once
 		 * more, on a new connection.
 		 */
-		std::string message = pg_message(lease.conn());
 		lease.discard();
-		if (attempt == 0)
-			continue;
-		outcome.error = client_error(message, pools_.retry_after());
-		co_return outcome;
 	}
 }
 

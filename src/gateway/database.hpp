@@ -29,8 +29,8 @@ using Params = std::vector<std::optional<std::string>>;
 class Database
 {
 public:
-	/* `blocking` runs cancel requests, which block. */
-	Database(const Settings &settings, net::thread_pool::executor_type blocking);
+	/* `blocking` runs cancel requests and libpq's connection steps, which block. */
+	Database(const Settings &settings, BlockingPool blocking);
 
 	/*
 	 * Runs the transaction, retrying once, on a new connection, when a
@@ -46,7 +46,7 @@ public:
 	/* (Re)reads the roles' settings; at start, on reload, every minute. */
 	awaitable<void> load_role_settings();
 
-	net::thread_pool::executor_type blocking() const { return blocking_; }
+	BlockingPool blocking() const { return blocking_; }
 	std::vector<std::pair<std::string, PoolStats>> stats() const { return pools_.stats(); }
 	int			retry_after() const { return pools_.retry_after(); }
 
@@ -54,7 +54,7 @@ public:
 	void		close_idle() { pools_.close_idle(); }
 
 private:
-	net::thread_pool::executor_type blocking_;
+	BlockingPool blocking_;
 	DbPools		pools_;
 	const Settings &settings_;
 	RoleSettings roles_;

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "fault_injection.hpp"
+
 namespace gateway {
 
 namespace {
@@ -43,19 +45,61 @@ reusable(PGconn *conn)
 /* A request waiting for a connection; woken from whichever loop frees one. */
 struct DbPool::Waiter
 {
-	explicit Waiter(Executor loop) : timer(loop) {}
+	explicit Waiter(Executor loop) : wake(WakeUp::on(loop)) {}
 
-	net::steady_timer timer;
-	PGconn	   *granted = nullptr;	/* a connection handed over */
+	std::shared_ptr<WakeUp> wake;
+	PGconn	   *granted = nullptr;	/* a connection handed over (under the pool's mutex) */
 	bool		woken = false;	/* something changed: look again */
-
-	/* Wakes the waiting coroutine on its own loop (timers are not thread-safe). */
-	static void wake(const std::shared_ptr<Waiter> &w)
-	{
-		w->woken = true;
-		net::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
-	}
 };
+
+/*
+ * A waiter in the queue, for as long as its coroutine waits: however that
+ * ends (a grant, the deadline, an exception, the loop destroying the
+ * coroutine at shutdown), it leaves the queue, and a connection granted to
+ * it and not taken goes back to the pool.
+ */
+class DbPool::Queued
+{
+public:
+	Queued(DbPool &pool, std::shared_ptr<Waiter> waiter) : pool_(pool), waiter_(std::move(waiter)) {}
+	Queued(const Queued &) = delete;
+	Queued &operator=(const Queued &) = delete;
+	~Queued() { pool_.leave(waiter_); }
+
+	/* With the pool's mutex held: the connection granted, now the caller's. */
+	PGconn	   *take()
+	{
+		PGconn	   *conn = waiter_->granted;
+		waiter_->granted = nullptr;
+		return conn;
+	}
+
+private:
+	DbPool	   &pool_;
+	std::shared_ptr<Waiter> waiter_;
+};
+
+void
+DbPool::wake(const std::shared_ptr<Waiter> &w)
+{
+	w->woken = true;
+	w->wake->notify();
+}
+
+void
+DbPool::leave(const std::shared_ptr<Waiter> &w)
+{
+	PGconn	   *unclaimed = nullptr;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		auto		it = std::find(waiters_.begin(), waiters_.end(), w);
+		if (it != waiters_.end())
+			waiters_.erase(it);
+		std::swap(unclaimed, w->granted);
+	}
+	if (unclaimed != nullptr)
+		give_back(unclaimed, false);
+}
 
 Lease::Lease(DbPool *pool, PGconn *conn, Executor loop)
 	: pool_(pool), link_(std::make_unique<PgLink>(loop, conn))
@@ -71,8 +115,8 @@ Lease::~Lease()
 	pool_->give_back(conn, broken_);
 }
 
-DbPool::DbPool(std::string uri, int size, std::chrono::seconds acquire_timeout)
-	: uri_(std::move(uri)), size_(size), acquire_timeout_(acquire_timeout)
+DbPool::DbPool(std::string uri, int size, std::chrono::seconds acquire_timeout, BlockingPool blocking)
+	: uri_(std::move(uri)), size_(size), acquire_timeout_(acquire_timeout), blocking_(blocking)
 {
 }
 
@@ -207,16 +251,13 @@ DbPool::acquire(bool fresh)
 		if (connect_now)
 			co_return co_await connect(loop);
 
-		waiter->timer.expires_at(deadline);
-		boost::system::error_code ec;
-		co_await waiter->timer.async_wait(net::redirect_error(use_awaitable, ec));
+		Queued		queued(*this, waiter);
+		co_await waiter->wake->wait_until(deadline);
+		fault_point("pool.wait");
 
 		std::lock_guard<std::mutex> lock(mutex_);
-		if (waiter->granted != nullptr)
-			co_return Lease(this, waiter->granted, loop);
-		auto		it = std::find(waiters_.begin(), waiters_.end(), waiter);
-		if (it != waiters_.end())
-			waiters_.erase(it);
+		if (PGconn *conn = queued.take())
+			co_return Lease(this, conn, loop);
 		if (!waiter->woken && std::chrono::steady_clock::now() >= deadline)
 			co_return acquisition_timeout();
 		/* Woken without a connection: a slot was freed, or the database went down. */
@@ -227,7 +268,7 @@ awaitable<std::variant<Lease, ApiError>>
 DbPool::connect(Executor loop)
 {
 	std::string error;
-	PGconn	   *conn = co_await pg_connect(uri_, kConnectTimeout, error);
+	PGconn	   *conn = co_await pg_connect(uri_, kConnectTimeout, error, blocking_);
 
 	std::lock_guard<std::mutex> lock(mutex_);
 	if (conn != nullptr)
@@ -241,7 +282,7 @@ DbPool::connect(Executor loop)
 	down_until_ = std::chrono::steady_clock::now() + backoff_;
 	/* Everyone waiting learns at once that the database is down. */
 	for (const auto &w : waiters_)
-		Waiter::wake(w);
+		wake(w);
 	waiters_.clear();
 	co_return connection_error(error, static_cast<int>((backoff_.count() + 999) / 1000));
 }
@@ -259,7 +300,7 @@ DbPool::give_back(PGconn *conn, bool broken)
 				auto		w = waiters_.front();
 				waiters_.pop_front();
 				w->granted = conn;
-				Waiter::wake(w);
+				wake(w);
 			}
 			else
 				idle_.push_back(conn);
@@ -269,7 +310,7 @@ DbPool::give_back(PGconn *conn, bool broken)
 		if (!waiters_.empty())
 		{
 			/* A slot is free: the first waiter opens a connection in it. */
-			Waiter::wake(waiters_.front());
+			wake(waiters_.front());
 			waiters_.pop_front();
 		}
 	}
@@ -277,18 +318,18 @@ DbPool::give_back(PGconn *conn, bool broken)
 }
 
 DbPools::DbPools(const std::vector<std::string> &uris, const std::string &primary_uri, int size_each,
-				 std::chrono::seconds acquire_timeout)
+				 std::chrono::seconds acquire_timeout, BlockingPool blocking)
 	: primary_(nullptr)
 {
 	for (const std::string &uri : uris)
 	{
-		pools_.push_back(std::make_unique<DbPool>(uri, size_each, acquire_timeout));
+		pools_.push_back(std::make_unique<DbPool>(uri, size_each, acquire_timeout, blocking));
 		if (uri == primary_uri && primary_ == nullptr)
 			primary_ = pools_.back().get();
 	}
 	if (primary_ == nullptr)
 	{
-		own_primary_ = std::make_unique<DbPool>(primary_uri, size_each, acquire_timeout);
+		own_primary_ = std::make_unique<DbPool>(primary_uri, size_each, acquire_timeout, blocking);
 		primary_ = own_primary_.get();
 	}
 }

@@ -6,7 +6,8 @@
  * needed and reused.  Any loop may borrow a connection: while on loan it is
  * watched by the borrower's loop (pg_link.hpp).  A request that finds every
  * connection busy waits, without blocking its loop, up to
- * db-pool-acquisition-timeout, then gets PGRST003.
+ * db-pool-acquisition-timeout, then gets PGRST003; the loop that frees a
+ * connection hands it over and wakes the waiter on its own loop (wake_up.hpp).
  *
  * When the database cannot be reached the pool stops trying for a short,
  * growing while (0.5 s doubling to 8 s): requests in that window fail at
@@ -34,6 +35,7 @@
 #include "api_error.hpp"
 #include "asio.hpp"
 #include "pg_link.hpp"
+#include "wake_up.hpp"
 
 namespace gateway {
 
@@ -73,7 +75,8 @@ struct PoolStats
 class DbPool
 {
 public:
-	DbPool(std::string uri, int size, std::chrono::seconds acquire_timeout);
+	/* `blocking` runs libpq's connection steps (pg_connect()). */
+	DbPool(std::string uri, int size, std::chrono::seconds acquire_timeout, BlockingPool blocking);
 	~DbPool();
 	DbPool(const DbPool &) = delete;
 	DbPool &operator=(const DbPool &) = delete;
@@ -101,14 +104,20 @@ public:
 private:
 	friend class Lease;
 	struct Waiter;
+	class Queued;
 
 	void		give_back(PGconn *conn, bool broken);
+	/* With mutex_ held: tells a waiter to look again (from any loop). */
+	static void wake(const std::shared_ptr<Waiter> &w);
+	/* A waiter's wait is over: out of the queue, and a connection granted but not taken given back. */
+	void		leave(const std::shared_ptr<Waiter> &w);
 	awaitable<std::variant<Lease, ApiError>> connect(Executor loop);
 	ApiError	down_error() const;
 
 	const std::string uri_;
 	const int	size_;
 	const std::chrono::seconds acquire_timeout_;
+	const BlockingPool blocking_;
 
 	mutable std::mutex mutex_;
 	std::vector<PGconn *> idle_;
@@ -133,7 +142,7 @@ public:
 	 * that must show the latest commit go, whether or not it is among them.
 	 */
 	DbPools(const std::vector<std::string> &uris, const std::string &primary_uri, int size_each,
-			std::chrono::seconds acquire_timeout);
+			std::chrono::seconds acquire_timeout, BlockingPool blocking);
 
 	/* `primary`: from the primary's pool only. */
 	awaitable<std::variant<Lease, ApiError>> acquire(bool fresh, bool primary);

@@ -97,7 +97,7 @@ text_array(const std::vector<std::string> &items)
 awaitable<DbOutcome>
 run_request(Lease &lease, const RequestSettings &settings, const std::string &sql,
 			const std::vector<std::optional<std::string>> &params, bool authed,
-			RowSink *sink, net::thread_pool::executor_type blocking)
+			RowSink *sink, BlockingPool blocking)
 {
 	DbOutcome	outcome;
 	PgLink	   &link = lease.link();

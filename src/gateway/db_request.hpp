@@ -104,7 +104,7 @@ struct DbOutcome
  */
 awaitable<DbOutcome> run_request(Lease &lease, const RequestSettings &settings, const std::string &sql,
 								 const std::vector<std::optional<std::string>> &params, bool authed,
-								 RowSink *sink, net::thread_pool::executor_type blocking);
+								 RowSink *sink, BlockingPool blocking);
 
 }								/* namespace gateway */
 

@@ -13,8 +13,10 @@
 #include "conditional.hpp"
 #include "json_body.hpp"
 #include "live.hpp"
+#include "off_loop.hpp"
 #include "sql_names.hpp"
 #include "simplejwt.hpp"
+#include "trusted_proxies.hpp"
 
 namespace gateway {
 
@@ -187,11 +189,6 @@ private:
 	bool		begun_ = false;
 };
 
-/* How tokens are checked, from the configuration in force. */
-AuthSettings auth_settings(const Config &config)
-{
-	return AuthSettings{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role};
-}
 
 /* The role login and refresh read auth_user as; "none" is SET ROLE NONE: the connecting role itself. */
 std::string login_role(const Config &config)
@@ -270,13 +267,18 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, net::thread_pool::executor_type hashing)
+AuthSettings
+auth_settings(const Config &config)
+{
+	return AuthSettings{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role};
+}
+
+Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingPool hashing)
 	: settings_(settings),
 	  db_(db),
 	  cohorts_(cohorts),
 	  hashing_(hashing),
-	  logins_(settings.current()->callboard_login_attempts_per_minute,
-			  settings.current()->callboard_login_concurrency),
+	  tokens_(auth_settings(*settings.current())),
 	  schema_(settings.current()->db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
 	  search_path_(search_path_for(*settings.current()))
@@ -398,8 +400,10 @@ Handlers::login(const Request &request, Responder &out)
 	std::shared_ptr<const Config> config = settings_.current();
 	const std::string role = login_role(*config);
 
-	/* Each attempt costs a core for a while: bounded per address and in all. */
-	if (int wait = logins_.admit(request.remote))
+	/* Each attempt costs a core for a while: bounded per client and in all. */
+	std::string client = TrustedProxies(config->callboard_trusted_proxies).client(request.remote, request.header_fields);
+	if (int wait = logins_.admit(client, config->callboard_login_attempts_per_minute,
+								 config->callboard_login_concurrency))
 		co_return (void) co_await out.send(throttled(wait));
 	struct Admitted
 	{
@@ -414,20 +418,20 @@ Handlers::login(const Request &request, Responder &out)
 	if (!outcome.result)
 		co_return;				/* the client went away */
 
-	/* PBKDF2 takes a core for a while: off the loop. */
-	Executor	loop = co_await net::this_coro::executor;
-	co_await net::post(hashing_, use_awaitable);
+	/* PBKDF2 takes a core for a while: on the hashing pool, off the loop. */
 	const PGresult *res = outcome.result.get();
-	std::optional<std::int64_t> user_id;
-	for (int row = 0; row < PQntuples(res) && !user_id; row++)
-	{
-		bool		matches = check_django_password(password, PQgetvalue(res, row, 1));
-		if (matches && std::string(PQgetvalue(res, row, 2)) == "t")
-			user_id = std::stoll(PQgetvalue(res, row, 0));
-	}
-	if (PQntuples(res) == 0)
-		spend_password_check_time(password);
-	co_await net::post(loop, use_awaitable);
+	std::optional<std::int64_t> user_id = co_await off_loop(hashing_, [res, &password] {
+		std::optional<std::int64_t> id;
+		for (int row = 0; row < PQntuples(res) && !id; row++)
+		{
+			bool		matches = check_django_password(password, PQgetvalue(res, row, 1));
+			if (matches && std::string(PQgetvalue(res, row, 2)) == "t")
+				id = std::stoll(PQgetvalue(res, row, 0));
+		}
+		if (PQntuples(res) == 0)
+			spend_password_check_time(password);
+		return id;
+	});
 	if (!user_id)
 		co_return (void) co_await out.send(no_active_account());
 

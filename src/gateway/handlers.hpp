@@ -22,6 +22,7 @@
 #include "database.hpp"
 #include "jwt_auth.hpp"
 #include "login_limiter.hpp"
+#include "off_loop.hpp"
 #include "request.hpp"
 #include "responder.hpp"
 #include "settings.hpp"
@@ -29,14 +30,17 @@
 
 namespace gateway {
 
+/* How tokens are checked, from a configuration. */
+AuthSettings auth_settings(const Config &config);
+
 class Handlers
 {
 public:
 	/* `hashing` runs password checks (login_limiter.hpp). */
-	Handlers(Settings &settings, Database &db, Cohorts &cohorts, net::thread_pool::executor_type hashing);
+	Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingPool hashing);
 
-	/* On a configuration reload: tokens are checked again. */
-	void		forget_tokens() { tokens_.clear(); }
+	/* On a configuration reload: the token cache starts again, bound to the new settings. */
+	void		rebind_tokens(const Config &config) { tokens_.rebind(auth_settings(config)); }
 
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
 	awaitable<void> legacy(const Request &request, Responder &out);
@@ -66,7 +70,7 @@ private:
 	Settings   &settings_;
 	Database   &db_;
 	Cohorts    &cohorts_;
-	net::thread_pool::executor_type hashing_;
+	BlockingPool hashing_;
 	LoginLimiter logins_;
 	TokenCache	tokens_;
 	std::string schema_;		/* db-schemas' first: where the functions are */

@@ -19,6 +19,7 @@
 
 #include "query_string.hpp"
 #include "request_head.hpp"
+#include "spawn.hpp"
 
 namespace gateway {
 
@@ -203,7 +204,14 @@ SessionSet::remove(Session *s)
 awaitable<void>
 Session::run()
 {
-	set_.add(this);
+	/* In the loop's set for as long as this runs, however it ends: shutdown waits for the set to empty. */
+	struct Registered
+	{
+		SessionSet &set;
+		Session    *session;
+		Registered(SessionSet &s, Session *self) : set(s), session(self) { set.add(session); }
+		~Registered() { set.remove(session); }
+	}			registered(set_, this);
 	bool		first = true;
 
 	for (;;)
@@ -241,6 +249,12 @@ Session::run()
 		catch (const std::exception &e)
 		{
 			failure = e.what();
+			task_failed("request", std::current_exception());
+		}
+		catch (...)
+		{
+			failure = "unknown exception";
+			task_failed("request", std::current_exception());
 		}
 		/* A C++ exception in a handler: 500 if nothing was sent, else a visibly cut response. */
 		if (failure && responded_)
@@ -262,7 +276,6 @@ Session::run()
 	if (refused_ && !ec)
 		co_await discard_input();
 	stream_.socket().close(ec);
-	set_.remove(this);
 }
 
 /*
@@ -661,7 +674,7 @@ start_session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App
 	Executor	loop = socket.get_executor();
 	auto		session = std::make_shared<Session>(std::move(socket), set, limits, app, log);
 	/* The function object, and the session it holds, live until run() ends. */
-	net::co_spawn(loop, [session] { return session->run(); }, net::detached);
+	spawn(loop, [session] { return session->run(); }, "session");
 }
 
 }								/* namespace gateway */

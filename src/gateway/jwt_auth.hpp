@@ -32,6 +32,8 @@ struct AuthSettings
 	std::optional<std::string> anon_role;
 	/* For tokens with no role claim (SimpleJWT's); else they run as anon. */
 	std::optional<std::string> token_role;
+
+	bool		operator==(const AuthSettings &) const = default;
 };
 
 struct Auth

@@ -7,6 +7,8 @@
 #include <ctime>
 #include <mutex>
 
+#include "wake_up.hpp"
+
 namespace gateway {
 
 namespace {
@@ -16,12 +18,13 @@ constexpr std::int64_t kCenturySeconds = 100LL * 365 * 24 * 3600;
 /*
  * One stream's mailbox.  The cohort offers from the refresh loop; the
  * stream takes on its own.  Only the latest version matters: a stream that
- * is still writing the last one skips those in between.
+ * is still writing the last one skips those in between, and finds the
+ * latest as soon as it is done (WakeUp remembers the offer).
  */
-class Mailbox : public Watcher, public std::enable_shared_from_this<Mailbox>
+class Mailbox : public Watcher
 {
 public:
-	explicit	Mailbox(Executor loop) : timer_(loop) {}
+	explicit	Mailbox(Executor loop) : wake_(WakeUp::on(loop)) {}
 
 	void		offer(std::shared_ptr<const Version> version) override
 	{
@@ -29,7 +32,7 @@ public:
 			std::lock_guard<std::mutex> lock(mutex_);
 			version_ = std::move(version);
 		}
-		poke();
+		wake_->notify();
 	}
 
 	void		fail(const ApiError &error) override
@@ -38,24 +41,22 @@ public:
 			std::lock_guard<std::mutex> lock(mutex_);
 			error_ = error;
 		}
-		poke();
+		wake_->notify();
 	}
 
 	/* The stream must end: the client left, or the gateway stops.  (On the stream's loop.) */
 	void		close()
 	{
 		closed_ = true;
-		timer_.cancel();
+		wake_->notify();
 	}
 
 	bool		closed() const { return closed_; }
 
-	/* Until something arrives, close(), or `until`. */
+	/* Until something arrives (or arrived while the stream was busy), close(), or `until`. */
 	awaitable<void> wait(std::chrono::steady_clock::time_point until)
 	{
-		timer_.expires_at(until);
-		boost::system::error_code ec;
-		co_await timer_.async_wait(net::redirect_error(use_awaitable, ec));
+		co_await wake_->wait_until(until);
 	}
 
 	std::shared_ptr<const Version> take_version()
@@ -73,13 +74,7 @@ public:
 	}
 
 private:
-	/* Wakes the stream on its own loop (timers are not thread-safe). */
-	void		poke()
-	{
-		net::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
-	}
-
-	net::steady_timer timer_;
+	std::shared_ptr<WakeUp> wake_;
 	std::mutex	mutex_;
 	std::shared_ptr<const Version> version_;
 	std::optional<ApiError> error_;
@@ -133,10 +128,7 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	Built		first = co_await cohorts.get(audience);
 	if (first.error || first.too_large)
 	{
-		ApiError	error = first.error.value_or(ApiError{
-			400, "HTTP400", "Document too large to watch",
-			"It is larger than callboard-cache-max-entry-bytes; watch the summary or pages instead.",
-			std::nullopt, {}});
+		ApiError	error = first.error ? *first.error : too_large_to_watch();
 		Reply		reply = error_reply(error);
 		reply.role = audience.role;
 		co_return (void) co_await out.send(reply);

@@ -9,14 +9,10 @@
 
 namespace gateway {
 
-LoginLimiter::LoginLimiter(int per_minute, int concurrency)
-	: per_minute_(per_minute), concurrency_(concurrency)
-{
-}
-
 int
-LoginLimiter::admit(const std::string &address)
+LoginLimiter::admit(const std::string &address, int per_minute, int concurrency)
 {
+	const double limit = per_minute;	/* attempts a minute, refilled evenly */
 	auto		now = std::chrono::steady_clock::now();
 	std::lock_guard<std::mutex> lock(mutex_);
 
@@ -29,20 +25,20 @@ LoginLimiter::admit(const std::string &address)
 			ages_.pop_back();
 		}
 		ages_.push_front(address);
-		it = buckets_.emplace(address, Bucket{per_minute_, now, ages_.begin()}).first;
+		it = buckets_.emplace(address, Bucket{limit, now, ages_.begin()}).first;
 	}
 	else
 	{
 		ages_.splice(ages_.begin(), ages_, it->second.age);
 		double		minutes = std::chrono::duration<double>(now - it->second.refilled).count() / 60;
-		it->second.tokens = std::min(per_minute_, it->second.tokens + minutes * per_minute_);
+		it->second.tokens = std::min(limit, it->second.tokens + minutes * limit);
 		it->second.refilled = now;
 	}
 
 	Bucket	   &b = it->second;
 	if (b.tokens < 1)
-		return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) * 60 / per_minute_)));
-	if (running_ >= concurrency_)
+		return std::max(1, static_cast<int>(std::ceil((1 - b.tokens) * 60 / limit)));
+	if (running_ >= concurrency)
 		return 1;
 	b.tokens -= 1;
 	running_++;

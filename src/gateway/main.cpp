@@ -13,6 +13,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -25,9 +26,11 @@
 #include "cohorts.hpp"
 #include "config.hpp"
 #include "dispatch.hpp"
+#include "fault_injection.hpp"
 #include "handlers.hpp"
 #include "metrics.hpp"
 #include "sd_notify.hpp"
+#include "spawn.hpp"
 #include "sql_names.hpp"
 #include "web_files.hpp"
 #include "server.hpp"
@@ -125,6 +128,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	raise_open_file_limit();
+	arm_faults(std::getenv("CALLBOARD_TEST_FAULTS"));
 
 	/* Signals go to one thread (it stops the server, or reloads); block them everywhere else. */
 	sigset_t	signals;
@@ -136,11 +140,12 @@ main(int argc, char **argv)
 	std::signal(SIGPIPE, SIG_IGN);
 
 	/*
-	 * Work that would block a loop, on threads of its own: cancel requests;
-	 * password checks, on fewer threads than cores, so that a flood of logins
-	 * leaves a core to the loops and the database.
+	 * Work that would block a loop, on threads of its own (off_loop.hpp):
+	 * cancel requests and libpq's connection steps (name resolution), which
+	 * wait rather than compute; password checks, on fewer threads than cores,
+	 * so that a flood of logins leaves a core to the loops and the database.
 	 */
-	net::thread_pool blocking(2);
+	net::thread_pool blocking(4);
 	unsigned	cores = std::max(1u, std::thread::hardware_concurrency());
 	net::thread_pool hashing(std::max(1u, cores - 1));
 	Settings	settings(config, path);
@@ -153,7 +158,7 @@ main(int argc, char **argv)
 	Handlers	handlers(settings, db, cohorts, hashing.get_executor());
 	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
 		telemetry.log.set_level(fresh.log_level);
-		handlers.forget_tokens();
+		handlers.rebind_tokens(fresh);
 	};
 	WebFiles	web;
 	try
@@ -175,12 +180,18 @@ main(int argc, char **argv)
 		s.cohorts = cohorts.stats();
 		s.config_reloads = settings.reloads();
 		s.config_reload_failures = settings.refused();
+		s.task_failures = task_failures();
+		s.log_lines_dropped = log_lines_dropped();
 		return s;
 	}, [&] { return dump_config(*settings.current()); });
-	feed.on_change = [&cohorts] { cohorts.changed(); };
+	feed.on_change = [&cohorts](const ChangeNotice &notice) {
+		if (notice.privileges)
+			cohorts.forget();
+		cohorts.changed();
+	};
 	feed.on_reload_config = [&settings] { settings.reload(); };
 	feed.on_reload_schema = [&db, &server] {
-		net::co_spawn(server.first_loop(), db.load_role_settings(), net::detached);
+		spawn(server.first_loop(), db.load_role_settings(), "role_settings");
 	};
 
 	int			port;
@@ -203,21 +214,34 @@ main(int argc, char **argv)
 	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
 
 	/* The change feed and the cohorts' polling run on the first loop. */
-	net::co_spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config)),
-				  net::detached);
-	net::co_spawn(server.first_loop(), cohorts.poll(), net::detached);
-	/* The roles' settings now and every minute (ALTER ROLE takes effect without a restart). */
+	spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config),
+										   blocking.get_executor()), "change_feed");
+	spawn(server.first_loop(), cohorts.poll(), "poll");
+	/*
+	 * The roles' settings now and every callboard-cache-max-age (ALTER ROLE
+	 * takes effect without a restart, within that time).
+	 */
 	net::steady_timer role_settings_timer(server.first_loop());
 	bool		stopping = false;
-	net::co_spawn(server.first_loop(), [&]() -> awaitable<void> {
+	spawn(server.first_loop(), [&]() -> awaitable<void> {
 		while (!stopping)
 		{
-			co_await db.load_role_settings();
-			role_settings_timer.expires_after(std::chrono::minutes(1));
+			try
+			{
+				co_await db.load_role_settings();
+			}
+			catch (...)
+			{
+				/* Counted and logged; the last settings read stay, and the next tick tries again. */
+				task_failed("role_settings", std::current_exception());
+			}
+			if (stopping)
+				break;			/* stopped while it read them: the timer's cancel came too early */
+			role_settings_timer.expires_after(std::chrono::seconds(settings.current()->callboard_cache_max_age));
 			boost::system::error_code ec;
 			co_await role_settings_timer.async_wait(net::redirect_error(use_awaitable, ec));
 		}
-	}, net::detached);
+	}, "role_settings");
 
 	std::mutex	mutex;
 	std::condition_variable stopped;
@@ -251,6 +275,7 @@ main(int argc, char **argv)
 		if (!stopped.wait_for(lock, kStopMargin, [&] { return done; }))
 		{
 			log_event("requests still running after the grace period; exiting");
+			flush_log();
 			std::_Exit(1);
 		}
 	});

@@ -156,12 +156,27 @@ Metrics::render(const MetricsSources &s) const
 		{"callboard_cohort_refreshes_total", "counter", "Refreshes of watched audiences after a change or a poll.",
 		 s.cohorts.refreshes},
 		{"callboard_cohort_cache_hits_total", "counter", "Documents answered from memory.", s.cohorts.hits},
+		{"callboard_cohort_forgets_total", "counter",
+		 "Times every kept document was dropped because privileges or policies changed.", s.cohorts.forgets},
+		{"callboard_cohort_builds_running", "gauge", "Documents being read from the database now.",
+		 s.cohorts.builds_running},
+		{"callboard_cohort_build_waiters", "gauge", "Requests waiting for another request's build of their document.",
+		 s.cohorts.build_waiters},
+		{"callboard_cohort_builds_cancellable", "gauge", "Builds' queries registered for cancelling at shutdown.",
+		 s.cohorts.cancellable},
+		{"callboard_log_lines_dropped_total", "counter",
+		 "Log lines dropped because stdout took less than the gateway wrote.", s.log_lines_dropped},
 	};
 	for (const One &one : ones)
 	{
 		family(out, one.name, one.type, one.help);
 		out << one.name << ' ' << one.value << '\n';
 	}
+
+	family(out, "callboard_task_failures_total", "counter",
+		   "Coroutines ended by an exception (logged), and requests whose handler threw (answered 500), by task.");
+	for (const auto &[task, n] : s.task_failures)
+		out << "callboard_task_failures_total{task=\"" << escaped(task) << "\"} " << n << '\n';
 
 	family(out, "callboard_config_reloads_total", "counter", "Configuration reloads, by result.");
 	out << "callboard_config_reloads_total{result=\"applied\"} " << s.config_reloads << '\n';

@@ -38,6 +38,8 @@ struct MetricsSources
 	CohortStats cohorts;
 	std::uint64_t config_reloads = 0;
 	std::uint64_t config_reload_failures = 0;
+	std::vector<std::pair<std::string, std::uint64_t>> task_failures;	/* by task (spawn.hpp) */
+	std::uint64_t log_lines_dropped = 0;
 };
 
 class Metrics

@@ -110,12 +110,16 @@ pg_message(const PGconn *conn)
 }
 
 awaitable<PGconn *>
-pg_connect(const std::string &conninfo, std::chrono::milliseconds timeout, std::string &error)
+pg_connect(const std::string &conninfo, std::chrono::milliseconds timeout, std::string &error,
+		   BlockingPool blocking)
 {
 	Executor	loop = co_await net::this_coro::executor;
-	const char *keys[] = {"fallback_application_name", "dbname", nullptr};
-	const char *values[] = {"callboard-gateway", conninfo.c_str(), nullptr};
-	PGconn	   *conn = PQconnectStartParams(keys, values, 1);
+	auto		deadline = std::chrono::steady_clock::now() + timeout;
+	PGconn	   *conn = co_await off_loop(blocking, [&conninfo] {
+		const char *keys[] = {"fallback_application_name", "dbname", nullptr};
+		const char *values[] = {"callboard-gateway", conninfo.c_str(), nullptr};
+		return PQconnectStartParams(keys, values, 1);
+	});
 
 	if (conn == nullptr || PQstatus(conn) == CONNECTION_BAD)
 	{
@@ -125,7 +129,6 @@ pg_connect(const std::string &conninfo, std::chrono::milliseconds timeout, std::
 	}
 
 	/* libpq's protocol: start as if PQconnectPoll had asked to write. */
-	auto		deadline = std::chrono::steady_clock::now() + timeout;
 	PostgresPollingStatusType polling = PGRES_POLLING_WRITING;
 	while (polling == PGRES_POLLING_READING || polling == PGRES_POLLING_WRITING)
 	{
@@ -152,13 +155,14 @@ pg_connect(const std::string &conninfo, std::chrono::milliseconds timeout, std::
 		co_await w->socket.async_wait(type, net::redirect_error(use_awaitable, ec));
 		timer.cancel();
 		w->socket.release();
-		if (w->timed_out)
+		if (w->timed_out || std::chrono::steady_clock::now() >= deadline)
 		{
 			error = "timeout expired while connecting";
 			PQfinish(conn);
 			co_return nullptr;
 		}
-		polling = PQconnectPoll(conn);
+		/* The next step may resolve the next host's name, or hash a password: not on the loop. */
+		polling = co_await off_loop(blocking, [conn] { return PQconnectPoll(conn); });
 	}
 	if (polling != PGRES_POLLING_OK || PQsetnonblocking(conn, 1) != 0)
 	{
@@ -170,17 +174,16 @@ pg_connect(const std::string &conninfo, std::chrono::milliseconds timeout, std::
 }
 
 awaitable<void>
-pg_cancel(PGconn *conn, net::thread_pool::executor_type blocking)
+pg_cancel(PGconn *conn, BlockingPool blocking)
 {
-	Executor	loop = co_await net::this_coro::executor;
 	PGcancel   *cancel = PQgetCancel(conn);
 	if (cancel == nullptr)
 		co_return;
-	co_await net::post(blocking, use_awaitable);
-	char		message[256];
-	PQcancel(cancel, message, sizeof message);
-	PQfreeCancel(cancel);
-	co_await net::post(loop, use_awaitable);
+	co_await off_loop(blocking, [cancel] {
+		char		message[256];
+		PQcancel(cancel, message, sizeof message);
+		PQfreeCancel(cancel);
+	});
 }
 
 }								/* namespace gateway */

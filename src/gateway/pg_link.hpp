@@ -20,6 +20,7 @@
 #include <string>
 
 #include "asio.hpp"
+#include "off_loop.hpp"
 
 namespace gateway {
 
@@ -77,18 +78,22 @@ private:
 
 /*
  * Opens a connection to `conninfo` (a URI or key=value string) without
- * blocking the loop, giving up after `timeout`.  Returns the connection,
- * nonblocking, or nullptr with libpq's message in `error`.
+ * blocking the loop, giving up after `timeout` (checked between libpq's
+ * steps).  libpq's steps themselves run on `blocking`: the first resolves
+ * the host name (libpq calls getaddrinfo unless hostaddr is given), and
+ * authentication may derive SCRAM keys; the loop only waits for the socket.
+ * Returns the connection, nonblocking, or nullptr with libpq's message in
+ * `error`.
  */
 awaitable<PGconn *> pg_connect(const std::string &conninfo, std::chrono::milliseconds timeout,
-							   std::string &error);
+							   std::string &error, BlockingPool blocking);
 
 /*
  * Asks the server to cancel the connection's running query.  PQcancel
  * opens a connection of its own and blocks, so it runs on `blocking`, a
  * pool for such work, and the coroutine comes back to its loop afterwards.
  */
-awaitable<void> pg_cancel(PGconn *conn, net::thread_pool::executor_type blocking);
+awaitable<void> pg_cancel(PGconn *conn, BlockingPool blocking);
 
 /* libpq's last message for `conn`, without the trailing newline. */
 std::string pg_message(const PGconn *conn);

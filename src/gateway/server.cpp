@@ -6,6 +6,8 @@
 
 #include <sys/socket.h>
 
+#include "spawn.hpp"
+
 namespace gateway {
 
 using tcp = net::ip::tcp;
@@ -67,7 +69,7 @@ Server::listen(App &app, const std::string &host, int port)
 	acceptor->bind(endpoint);
 	acceptor->listen(net::socket_base::max_listen_connections);
 	int			bound = acceptor->local_endpoint().port();
-	net::co_spawn(loops_[0]->io, accept_loop(*acceptor, app), net::detached);
+	spawn(loops_[0]->io.get_executor(), accept_loop(*acceptor, app), "accept");
 	acceptors_.push_back(std::move(acceptor));
 	return bound;
 }

@@ -4,13 +4,13 @@
  *
  * As PostgREST does, SIGUSR2 and NOTIFY pgrst, 'reload config' reread the
  * config file and the PGRST_* environment.  A configuration that does not
- * load is refused with a log line and the running one kept.  What requests
- * read takes effect for the next request, connections and streams open
- * stay open: jwt-secret, jwt-aud, the roles, token lifetimes, CORS origins,
- * log-level, callboard-statement-timeout, callboard-cohort-headers, the live
- * intervals and the cache sizes.  What the process was built around (where
- * it listens, its databases and pools, its loops, the HTTP limits, the page)
- * needs a restart; a reload that changes it says so in the log.
+ * load is refused with a log line and the running one kept.  Every key but
+ * the restart keys (config.hpp's restart_keys()) is read where it is used,
+ * from current(): a reload applies it to the next request, the next stream,
+ * the next tick of the refresh loop; connections and streams open stay
+ * open.  What the process was built around (where it listens, its databases
+ * and pools, its loops, the HTTP limits, the page) needs a restart; a
+ * reload that changes it says so in the log.
  */
 #ifndef CALLBOARD_GATEWAY_SETTINGS_HPP
 #define CALLBOARD_GATEWAY_SETTINGS_HPP
@@ -48,9 +48,6 @@ private:
 	std::atomic<std::uint64_t> reloads_{0};
 	std::atomic<std::uint64_t> refused_{0};
 };
-
-/* The keys whose new values a reload cannot apply (they differ between a and b). */
-std::string restart_only_changes(const Config &a, const Config &b);
 
 }								/* namespace gateway */
 

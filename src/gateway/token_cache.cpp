@@ -30,46 +30,73 @@ written(Auth auth)
 
 }								/* namespace */
 
+TokenCache::TokenCache(const AuthSettings &settings)
+	: current_(std::make_shared<Generation>(settings))
+{
+}
+
+std::shared_ptr<TokenCache::Generation>
+TokenCache::bound_to(const AuthSettings &settings) const
+{
+	std::shared_ptr<Generation> generation = std::atomic_load(&current_);
+	return generation->settings == settings ? generation : nullptr;
+}
+
+std::shared_ptr<const Who>
+TokenCache::find(const std::string &authorization, const AuthSettings &settings, std::int64_t now)
+{
+	std::shared_ptr<Generation> generation = bound_to(settings);
+	if (!generation)
+		return nullptr;
+	std::lock_guard<std::mutex> lock(generation->mutex);
+	auto		it = generation->entries.find(authorization);
+	if (it == generation->entries.end())
+		return nullptr;
+	if (now <= it->second.valid_until)
+		return it->second.who;
+	generation->entries.erase(it);
+	return nullptr;
+}
+
+void
+TokenCache::remember(const std::string &authorization, const AuthSettings &settings,
+					 const std::shared_ptr<const Who> &who)
+{
+	/* Checked under other settings than the cache is bound to now: not for these requests. */
+	std::shared_ptr<Generation> generation = bound_to(settings);
+	if (!generation)
+		return;
+	/* Valid as long as authenticate() would pass it: up to the skew past its exp. */
+	std::int64_t until = who->expires ? *who->expires + kAllowedSkewSeconds
+		: std::numeric_limits<std::int64_t>::max();
+	std::lock_guard<std::mutex> lock(generation->mutex);
+	if (generation->entries.size() >= kMaxEntries)
+		generation->entries.clear();	/* rare: a few checks again, never unbounded */
+	generation->entries[authorization] = Entry{who, until};
+}
+
 std::variant<std::shared_ptr<const Who>, ApiError>
 TokenCache::authenticate(const std::optional<std::string> &authorization, const AuthSettings &settings,
 						 std::int64_t now, bool allow_anonymous)
 {
 	bool		cacheable = authorization && authorization->size() <= kMaxTokenBytes;
 	if (cacheable)
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		auto		it = entries_.find(*authorization);
-		if (it != entries_.end())
-		{
-			if (now <= it->second.valid_until)
-				return it->second.who;
-			entries_.erase(it);
-		}
-	}
+		if (std::shared_ptr<const Who> who = find(*authorization, settings, now))
+			return who;
 
 	auto		checked = gateway::authenticate(authorization, settings, now, allow_anonymous);
 	if (auto *error = std::get_if<ApiError>(&checked))
 		return *error;
-	Auth		auth = std::get<Auth>(std::move(checked));
-	std::shared_ptr<const Who> who = written(std::move(auth));
-	/* Valid as long as authenticate() would pass it: up to the skew past its exp. */
-	std::int64_t until = who->expires ? *who->expires + kAllowedSkewSeconds
-		: std::numeric_limits<std::int64_t>::max();
+	std::shared_ptr<const Who> who = written(std::get<Auth>(std::move(checked)));
 	if (cacheable && who->auth.authed)
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		if (entries_.size() >= kMaxEntries)
-			entries_.clear();	/* rare: a few checks again, never unbounded */
-		entries_[*authorization] = Entry{who, until};
-	}
+		remember(*authorization, settings, who);
 	return who;
 }
 
 void
-TokenCache::clear()
+TokenCache::rebind(const AuthSettings &settings)
 {
-	std::lock_guard<std::mutex> lock(mutex_);
-	entries_.clear();
+	std::atomic_store(&current_, std::make_shared<Generation>(settings));
 }
 
 }								/* namespace gateway */

@@ -7,10 +7,17 @@
  * of what a request answered from memory costs, so a token that passed is
  * remembered, with its claims already written as request.jwt.claims wants
  * them and as its audience does (cohorts.hpp), until its exp (plus
- * PostgREST's 30 seconds of skew).  Only tokens that passed are kept; a
- * configuration reload forgets them all (the secret may have changed).  At
+ * PostgREST's 30 seconds of skew).  Only tokens that passed are kept.  At
  * most 2,048 tokens of at most 4 kB: the cache cannot grow with a client's
  * inventions.
+ *
+ * The cache is bound to the settings its tokens were checked with (the
+ * secret, the audience, the roles), as PostgREST binds its JWT cache to its
+ * key: a request remembers a token only in a cache bound to the settings it
+ * checked the token with, and finds one only in a cache bound to its own.
+ * A reload replaces the cache whole (rebind()), so a request that read the
+ * old secret and finishes after the reload cannot leave its token where
+ * requests under the new secret would find it.
  */
 #ifndef CALLBOARD_GATEWAY_TOKEN_CACHE_HPP
 #define CALLBOARD_GATEWAY_TOKEN_CACHE_HPP
@@ -39,13 +46,25 @@ struct Who
 class TokenCache
 {
 public:
-	/* authenticate() (jwt_auth.hpp), from memory when the token passed before. */
+	explicit	TokenCache(const AuthSettings &settings);
+
+	/* authenticate() (jwt_auth.hpp), from memory when the token passed before under the same settings. */
 	std::variant<std::shared_ptr<const Who>, ApiError> authenticate(const std::optional<std::string> &authorization,
 																	 const AuthSettings &settings, std::int64_t now,
 																	 bool allow_anonymous);
 
-	/* On a configuration reload. */
-	void		clear();
+	/* On a configuration reload: a new, empty cache bound to the new settings replaces the old. */
+	void		rebind(const AuthSettings &settings);
+
+	/*
+	 * The two halves of authenticate(), for the tests that force a reload
+	 * between them: what the cache holds for the token under `settings`;
+	 * and remembering a token that passed under `settings`.
+	 */
+	std::shared_ptr<const Who> find(const std::string &authorization, const AuthSettings &settings,
+									std::int64_t now);
+	void		remember(const std::string &authorization, const AuthSettings &settings,
+						 const std::shared_ptr<const Who> &who);
 
 private:
 	struct Entry
@@ -54,11 +73,23 @@ private:
 		std::int64_t valid_until;	/* Unix seconds */
 	};
 
+	/* The tokens checked under one set of settings. */
+	struct Generation
+	{
+		explicit	Generation(const AuthSettings &s) : settings(s) {}
+
+		const AuthSettings settings;
+		std::mutex	mutex;
+		std::unordered_map<std::string, Entry> entries;
+	};
+
 	static constexpr std::size_t kMaxEntries = 2048;
 	static constexpr std::size_t kMaxTokenBytes = 4096;
 
-	std::mutex	mutex_;
-	std::unordered_map<std::string, Entry> entries_;
+	/* The generation bound to `settings`, or null if the cache is bound to others now. */
+	std::shared_ptr<Generation> bound_to(const AuthSettings &settings) const;
+
+	std::shared_ptr<Generation> current_;	/* atomic_load / atomic_store */
 };
 
 /* Claims that differ from one token to the next and never decide what a user sees. */

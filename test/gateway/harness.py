@@ -190,7 +190,9 @@ class Gateway:
     `upstream` is what it connects to: a Cluster, or a PgBouncer in front of one.
     """
 
-    def __init__(self, upstream, dbname, **settings):
+    def __init__(self, upstream, dbname, env=None, stdout=None, **settings):
+        """`env`: more environment for the process (CALLBOARD_TEST_FAULTS); `stdout`:
+        where its log goes instead of the log file (a pipe nobody reads)."""
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         conf = {
@@ -216,9 +218,10 @@ class Gateway:
         self.write_config()
         self.log_path = self.conf_path + ".log"
         self.log = open(self.log_path, "w")
-        env = dict(SANITIZER_OPTIONS, **os.environ)
-        self.process = subprocess.Popen([GATEWAY, self.conf_path], stdout=self.log, stderr=subprocess.STDOUT,
-                                        env=env)
+        full_env = dict(SANITIZER_OPTIONS, **os.environ)
+        full_env.update(env or {})
+        self.process = subprocess.Popen([GATEWAY, self.conf_path], stdout=stdout or self.log,
+                                        stderr=self.log if stdout else subprocess.STDOUT, env=full_env)
         deadline = time.time() + 10
         while time.time() < deadline:
             try:
@@ -253,6 +256,25 @@ class Gateway:
         if reports:
             start = min(log.index(marker) for marker in reports)
             raise AssertionError("sanitizer report in %s:\n%s" % (self.log_path, log[max(0, start - 200):start + 4000]))
+
+    def reload(self, **changes):
+        """Rewrites the config file with `changes`, sends SIGUSR2, and returns once the
+        gateway says the new configuration is in force."""
+        before = sum(1 for l in self.log_lines() if l.get("event", "").startswith("configuration reloaded"))
+        self.write_config(**changes)
+        self.process.send_signal(signal.SIGUSR2)
+        lines = self.wait_for_log_lines(0, lambda l: l.get("event", "").startswith("configuration reloaded"),
+                                        before + 1)
+        assert len(lines) > before, "the configuration was not reloaded"
+
+    def metrics(self, admin_url):
+        """The admin listener's /metrics as {(name, ((label, value), ...)): value}."""
+        from prometheus_client.parser import text_string_to_metric_families
+        samples = {}
+        for family in text_string_to_metric_families(requests.get(admin_url + "/metrics").text):
+            for s in family.samples:
+                samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+        return samples
 
     def log_lines(self):
         with open(self.log_path) as f:

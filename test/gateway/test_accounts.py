@@ -132,3 +132,22 @@ def test_refresh_for_a_user_id_that_no_account_can_have(gateway):
         r = requests.post(gateway.url + REFRESH, json={"refresh": simplejwt_token(user_id, "refresh")})
         assert r.status_code == 401, user_id
         assert r.json() == expected, user_id
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(upstream, app_db):
+    """callboard-trusted-proxies: X-Forwarded-For from a listed proxy names the client
+    (the right-most address the proxy did not add itself); from anyone else it is
+    ignored (test_reload.py), so a client cannot pick its bucket."""
+    g = harness.Gateway(upstream, app_db, callboard_login_attempts_per_minute=2,
+                        callboard_trusted_proxies="127.0.0.1, 10.0.0.0/8")
+
+    def attempt(forwarded):
+        return requests.post(g.url + LOGIN, json={"email": "dispatcher@example.com", "password": "wrong"},
+                             headers={"X-Forwarded-For": forwarded}).status_code
+    try:
+        assert [attempt("203.0.113.1") for _ in range(3)] == [401, 401, 429]
+        assert attempt("203.0.113.2") == 401                    # another client, another bucket
+        assert attempt("198.51.100.9, 203.0.113.1") == 429      # a forged entry left of the proxy's
+        assert attempt("203.0.113.1, 10.1.2.3") == 429          # a proxy behind the proxy is skipped
+    finally:
+        g.stop()
