@@ -10,6 +10,10 @@
  *   "calls:pending,active"   outbound calls in these categories were
  *                            inserted, deleted, or changed (in any column)
  *                            or moved out of or into them;
+ *   "calls:other"            rows no document lists (inbound calls) changed:
+ *                            only a reader whose row-level security policy
+ *                            may look at other rows can care (with others:
+ *                            "calls:active,other");
  *   ""                       anything may have changed (hume_agents, and
  *                            the trigger of callboard 0.3.0);
  *   "enabled", "disabled"    the signal was turned on or off.
@@ -36,11 +40,22 @@ namespace callboard {
 /* The channel the change signal NOTIFYs. */
 constexpr const char *kChangeChannel = "callboard_changes";
 
-/* A set of categories: bit i is Category(i). */
+/* A set of categories: bit i is Category(i); one more bit for the rows no document lists. */
 using CategorySet = unsigned;
 
 constexpr CategorySet kNoCategories = 0;
 constexpr CategorySet kAllCategories = (1u << kCategoryCount) - 1;
+constexpr CategorySet kOtherRows = 1u << kCategoryCount;
+constexpr CategorySet kEveryRow = kAllCategories | kOtherRows;
+
+/* The bits of a CategorySet, and their names in a payload. */
+constexpr int kCategorySetBits = kCategoryCount + 1;
+
+constexpr const char *
+category_set_name(int bit)
+{
+	return bit < kCategoryCount ? category_name(static_cast<Category>(bit)) : "other";
+}
 
 constexpr CategorySet
 category_bit(Category category)
@@ -50,7 +65,7 @@ category_bit(Category category)
 
 constexpr const char *kCallsPayloadPrefix = "calls:";
 
-/* "calls:" and every category name with a comma between, and a NUL. */
+/* "calls:" and every name with a comma between, and a NUL. */
 constexpr std::size_t kCallsPayloadMax = 64;
 
 /* Writes the payload for `touched` (not empty) into `out`, NUL-terminated. */
@@ -60,13 +75,13 @@ write_calls_payload(CategorySet touched, char (&out)[kCallsPayloadMax])
 	std::size_t n = std::strlen(kCallsPayloadPrefix);
 
 	std::memcpy(out, kCallsPayloadPrefix, n);
-	for (int i = 0; i < kCategoryCount; i++)
+	for (int i = 0; i < kCategorySetBits; i++)
 	{
 		if (!(touched & (1u << i)))
 			continue;
 		if (out[n - 1] != ':')
 			out[n++] = ',';
-		const char *name = category_name(static_cast<Category>(i));
+		const char *name = category_set_name(i);
 		std::size_t len = std::strlen(name);
 
 		std::memcpy(out + n, name, len);
@@ -96,8 +111,8 @@ parse_calls_payload(std::string_view payload)
 		std::string_view name = payload.substr(0, comma);
 		bool		known = false;
 
-		for (int i = 0; i < kCategoryCount; i++)
-			if (name == category_name(static_cast<Category>(i)))
+		for (int i = 0; i < kCategorySetBits; i++)
+			if (name == category_set_name(i))
 			{
 				set |= 1u << i;
 				known = true;

@@ -7,9 +7,10 @@
  * STATEMENT with its transition tables, and AFTER TRUNCATE).  Once per
  * statement it reads the rows the statement inserted, updated or deleted,
  * adds what they did to the kept counts (kept_counts.hpp), and notes the
- * categories they were in, before or after, for the transaction's one
- * NOTIFY at commit (change_notice.hpp, change_payload.hpp).  A statement that touched no outbound call costs a
- * pass over its transition rows and nothing else.
+ * categories they were in, before or after (and whether other rows, inbound
+ * calls, changed), for the transaction's NOTIFY at commit (change_notice.hpp,
+ * change_payload.hpp).  A statement that changed no row costs a look at its
+ * empty transition tables and nothing else.
  *
  * If an app migration renames the direction or status column, the counts
  * cannot be kept: the trigger drops them (readers count again), warns, and
@@ -64,7 +65,7 @@ count_changes(FunctionCallInfo fcinfo)
 	if (TRIGGER_FIRED_BY_TRUNCATE(event))
 	{
 		zero_kept_counts(namespace_oid);
-		note_calls_changed(callboard::kAllCategories);
+		note_calls_changed(callboard::kEveryRow);
 		return;
 	}
 

@@ -200,7 +200,10 @@ count_transition_rows(Relation calls, Tuplestorestate *rows, int sign, CountChan
 		callboard::TextField dir = text_bytes(value, isnull);
 
 		if (dir.data == nullptr || dir.len != 8 || memcmp(dir.data, "outbound", 8) != 0)
+		{
+			change->touched |= callboard::kOtherRows;
 			continue;
+		}
 		value = slot_getattr(slot, status, &isnull);
 		callboard::TextField text = text_bytes(value, isnull);
 		callboard::Category category = callboard::category_of_status(text.data, text.len);

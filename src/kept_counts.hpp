@@ -39,7 +39,7 @@ extern "C" {
 struct CountChange
 {
 	int64		delta[callboard::kCategoryCount];
-	callboard::CategorySet touched;	/* categories of every outbound row seen, old or new */
+	callboard::CategorySet touched;	/* categories of every outbound row seen, old or new; kOtherRows */
 };
 
 static_assert(std::is_trivially_destructible<CountChange>::value, "a CountChange must not need a destructor");

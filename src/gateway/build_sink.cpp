@@ -24,10 +24,20 @@ BuildSink::attach(std::function<void()> interrupt)
 		});
 }
 
+void
+BuildSink::note_row_security(const PGresult *row)
+{
+	if (probed_)
+		return;
+	probed_ = true;
+	reads_all_rows_ = PQnfields(row) > 1 && !PQgetisnull(row, 0, 1) && PQgetvalue(row, 0, 1)[0] == 'f';
+}
+
 awaitable<bool>
 BuildSink::row(PgResult &row)
 {
 	fault_point("cohort.row");
+	note_row_security(row.get());
 	bool		null = PQgetisnull(row.get(), 0, 0);
 	const char *value = null ? "null" : PQgetvalue(row.get(), 0, 0);
 	std::size_t size = null ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));

@@ -39,6 +39,11 @@ public:
 	awaitable<void> finish_stream(const DbOutcome &outcome);
 
 	std::string &body() { return body_; }
+
+	/* A row's second column, the row-security probe (cohorts.cpp): the first row's tells. */
+	void		note_row_security(const PGresult *row);
+	/* The probe said no row-level security applied to the read. */
+	bool		reads_all_rows() const { return reads_all_rows_; }
 	bool		too_large() const { return too_large_; }
 	bool		streaming() const { return streaming_; }
 
@@ -52,6 +57,8 @@ private:
 	std::string body_;
 	bool		too_large_ = false;
 	bool		streaming_ = false;
+	bool		probed_ = false;
+	bool		reads_all_rows_ = false;
 };
 
 }								/* namespace gateway */

@@ -14,8 +14,6 @@ constexpr std::chrono::milliseconds kConnectTimeout{5000};
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{8000};
 
-/* The channel callboard's triggers notify (classify_payload() reads what they say). */
-constexpr const char *kChannel = "callboard_changes";
 
 }								/* namespace */
 
@@ -24,7 +22,9 @@ classify_payload(std::string_view payload)
 {
 	ChangeNotice notice;
 	if (payload.empty())
-		notice.rows = true;		/* the tables' statement triggers */
+		notice.rows = callboard::kEveryRow;	/* hume_agents', or 0.3.0's triggers */
+	else if (auto touched = callboard::parse_calls_payload(payload))
+		notice.rows = *touched;	/* twilio_calls' count triggers */
 	else if (payload == "privileges")
 	{
 		/* The event trigger: also DROP EXTENSION, whose drop takes the tables' triggers: ask again. */
@@ -38,9 +38,31 @@ classify_payload(std::string_view payload)
 	return notice;
 }
 
+ChangeFeed::CategorySequences
+ChangeFeed::category_sequences() const
+{
+	CategorySequences seen;
+	for (int i = 0; i < callboard::kCategorySetBits; i++)
+		seen[i] = category_sequences_[i].load();
+	return seen;
+}
+
+bool
+ChangeFeed::unchanged_since(const CategorySequences &seen, callboard::CategorySet categories) const
+{
+	for (int i = 0; i < callboard::kCategorySetBits; i++)
+		if ((categories & (1u << i)) && category_sequences_[i].load() != seen[i])
+			return false;
+	return true;
+}
+
 void
 ChangeFeed::changed(const ChangeNotice &notice)
 {
+	/* The categories first: a reader of sequence() then never misses one of them. */
+	for (int i = 0; i < callboard::kCategorySetBits; i++)
+		if (notice.categories() & (1u << i))
+			category_sequences_[i]++;
 	sequence_++;
 	if (on_change)
 		on_change(notice);
@@ -77,7 +99,7 @@ awaitable<bool>
 ChangeFeed::serve(PgLink &link, const std::string &search_path)
 {
 	PGconn	   *conn = link.conn();
-	std::string setup = std::string("SET search_path = ") + search_path + "; LISTEN " + kChannel + "; LISTEN pgrst";
+	std::string setup = std::string("SET search_path = ") + search_path + "; LISTEN " + callboard::kChangeChannel + "; LISTEN pgrst";
 
 	for (bool first = true;; first = false)
 	{

@@ -27,6 +27,7 @@
 #ifndef CALLBOARD_GATEWAY_CHANGE_FEED_HPP
 #define CALLBOARD_GATEWAY_CHANGE_FEED_HPP
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -35,6 +36,7 @@
 #include <string>
 #include <string_view>
 
+#include "../change_payload.hpp"
 #include "asio.hpp"
 #include "pg_link.hpp"
 
@@ -43,17 +45,22 @@ namespace gateway {
 /* What one notification (or several, merged) says changed. */
 struct ChangeNotice
 {
-	bool		rows = false;	/* rows of twilio_calls or hume_agents */
+	/* Rows changed: outbound calls of these categories, other rows (kOtherRows); every one for an agent, or 0.3.0 */
+	callboard::CategorySet rows = callboard::kNoCategories;
 	bool		privileges = false;	/* who may see what: kept documents are dropped */
 	bool		signal = false;	/* the signal was turned on or off: ask again whether it is on */
 
 	/* A change to everything (a reconnect: whatever happened meanwhile was missed). */
-	static ChangeNotice everything() { return ChangeNotice{true, true, false}; }
+	static ChangeNotice everything() { return ChangeNotice{callboard::kEveryRow, true, false}; }
 
-	bool		any_change() const { return rows || privileges; }
+	bool		any_change() const { return rows != callboard::kNoCategories || privileges; }
+
+	/* The categories whose documents may have changed: every one when privileges did. */
+	callboard::CategorySet categories() const { return privileges ? callboard::kEveryRow : rows; }
+
 	void		merge(const ChangeNotice &other)
 	{
-		rows = rows || other.rows;
+		rows |= other.rows;
 		privileges = privileges || other.privileges;
 		signal = signal || other.signal;
 	}
@@ -67,6 +74,13 @@ class ChangeFeed
 public:
 	/* The number of changes seen; moves on with every notification and reconnect. */
 	std::uint64_t sequence() const { return sequence_.load(); }
+
+	/* Per category, the number of changes seen that may have changed its calls. */
+	using CategorySequences = std::array<std::uint64_t, callboard::kCategorySetBits>;
+	CategorySequences category_sequences() const;
+
+	/* Whether no change to `categories` came since `seen` was read. */
+	bool		unchanged_since(const CategorySequences &seen, callboard::CategorySet categories) const;
 
 	/* Notifications arrive and the change signal is on: a quiet feed means no change. */
 	bool		pushing() const { return pushing_.load(); }
@@ -97,6 +111,7 @@ private:
 	void		changed(const ChangeNotice &notice);
 
 	std::atomic<std::uint64_t> sequence_{1};
+	std::atomic<std::uint64_t> category_sequences_[callboard::kCategorySetBits] = {};
 	std::atomic<bool> pushing_{false};
 	bool		stopping_ = false;
 	PgLink	   *link_ = nullptr;	/* while connected */

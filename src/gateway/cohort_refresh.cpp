@@ -42,16 +42,44 @@ private:
 	std::shared_ptr<Cohort> c_;
 };
 
+/* One of the callboard-live-max-refreshes a refresh holds while it runs; the refresher may start another once it is back. */
+class Cohorts::RefreshSlot
+{
+public:
+	explicit	RefreshSlot(Cohorts &owner) : owner_(owner) {}
+	RefreshSlot(const RefreshSlot &) = delete;
+	RefreshSlot &operator=(const RefreshSlot &) = delete;
+
+	~RefreshSlot()
+	{
+		std::shared_ptr<WakeUp> wake;
+		{
+			std::lock_guard<std::mutex> lock(owner_.mutex_);
+			owner_.refreshing_--;
+			wake = owner_.refresher_wake_;
+		}
+		if (wake)
+			wake->notify();
+	}
+
+private:
+	Cohorts    &owner_;
+};
+
 void
-Cohorts::changed()
+Cohorts::changed(callboard::CategorySet categories)
 {
 	std::lock_guard<std::mutex> lock(mutex_);
 	for (auto &[key, c] : cohorts_)
-		if (!c->watchers.empty())
+		if (!c->watchers.empty() && (depends_on(*c) & categories))
 			schedule(c);
 }
 
-/* With mutex_ held, on the refresh loop. */
+/*
+ * With mutex_ held.  Into the refresher's queue, once: a change while it
+ * waits there is in the read it will get; one while its read runs makes
+ * another (again).  Not before callboard-live-interval-ms after the last.
+ */
 void
 Cohorts::schedule(const std::shared_ptr<Cohort> &c)
 {
@@ -61,43 +89,115 @@ Cohorts::schedule(const std::shared_ptr<Cohort> &c)
 		return;
 	}
 	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
-	auto		delay = std::max<Clock::duration>(Clock::duration::zero(), c->last_refresh + interval - Clock::now());
-	spawn(refresh_loop_, refresh(c, delay), "refresh");
+	c->due_at = std::max(Clock::now(), c->last_refresh + interval);
 	c->refresh_due = true;
 	c->again = false;
+	due_.push_back(c);
+	if (refresher_wake_)
+		refresher_wake_->notify();
+}
+
+/*
+ * With mutex_ held: the oldest refresh due by `now`, and every other due
+ * whose document it is too (the same share_key, and reads of both said no
+ * row-level security applied), to be read once for all of them; empty if
+ * none is due, and `next` then says when one will be.
+ */
+std::vector<std::shared_ptr<Cohorts::Cohort>>
+Cohorts::take_due(Clock::time_point now, Clock::time_point &next)
+{
+	std::vector<std::shared_ptr<Cohort>> group;
+	next = Clock::time_point::max();
+	for (auto it = due_.begin(); it != due_.end();)
+	{
+		const std::shared_ptr<Cohort> &c = *it;
+		bool		ready = c->due_at <= now;
+		if (ready && (group.empty() ||
+					  (group.front()->reads_all_rows && c->reads_all_rows &&
+					   c->audience.share_key == group.front()->audience.share_key)))
+		{
+			group.push_back(c);
+			it = due_.erase(it);
+			continue;
+		}
+		if (!ready)
+			next = std::min(next, c->due_at);
+		++it;
+	}
+	return group;
 }
 
 awaitable<void>
-Cohorts::refresh(std::shared_ptr<Cohort> c, Clock::duration delay)
+Cohorts::refresher()
 {
-	RefreshDue	due(*this, c);
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		refresher_wake_ = WakeUp::on(refresh_loop_);
+	}
+	while (!stopping_)
+	{
+		Clock::time_point next = Clock::time_point::max();
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			int			budget = settings_.current()->callboard_live_max_refreshes;
+			while (refreshing_ < budget)
+			{
+				std::vector<std::shared_ptr<Cohort>> group = take_due(Clock::now(), next);
+				if (group.empty())
+					break;
+				refreshing_++;
+				spawn(refresh_loop_, refresh(std::move(group)), "refresh");
+			}
+			if (refreshing_ >= budget)
+				next = Clock::time_point::max();	/* a refresh ending wakes it */
+		}
+		co_await refresher_wake_->wait_until(std::min(next, Clock::now() + std::chrono::seconds(1)));
+	}
+}
+
+/* The first of `group` is read; the others, if its read says they may, take what it got. */
+awaitable<void>
+Cohorts::refresh(std::vector<std::shared_ptr<Cohort>> group)
+{
+	RefreshSlot slot(*this);
+	std::vector<std::unique_ptr<RefreshDue>> due;
+	for (const auto &c : group)
+		due.push_back(std::make_unique<RefreshDue>(*this, c));
+	const std::shared_ptr<Cohort> c = group.front();
+	std::vector<std::shared_ptr<Cohort>> sharers(group.begin() + 1, group.end());
 	try
 	{
-		if (delay > Clock::duration::zero())
-		{
-			net::steady_timer pause(refresh_loop_, delay);
-			boost::system::error_code ec;
-			co_await pause.async_wait(net::redirect_error(use_awaitable, ec));
-		}
 		fault_point("cohort.refresh");
 		std::optional<BuildTicket> ticket;
 		{
 			std::lock_guard<std::mutex> lock(mutex_);
-			c->last_refresh = Clock::now();
-			c->again = false;
+			Clock::time_point now = Clock::now();
+			for (const auto &g : group)
+			{
+				g->last_refresh = now;
+				g->again = false;
+			}
 			/* Even beside a GET's build: that one may have begun before the change. */
 			ticket.emplace(*this, c);
 		}
-		Built		built = co_await build(*ticket, nullptr);
+		Built		built = co_await build(*ticket, nullptr, sharers);
 		fault_point("cohort.refreshed");
 		tell_watchers(c, built);
+		/* What the read got is not theirs (row-level security applied after all, or it failed): each is read for itself. */
+		if (!built.reads_all_rows || built.error || built.too_large)
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			for (const auto &s : sharers)
+				s->again = true;
+		}
 	}
 	catch (...)
 	{
 		/* The watchers hear of it (spawn() logs and counts it). */
 		Built		failed;
 		failed.error = internal_error("the refresh of this document failed");
-		tell_watchers(c, failed);
+		for (const auto &g : group)
+			tell_watchers(g, failed);
 		throw;
 	}
 }

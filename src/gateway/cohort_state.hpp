@@ -18,13 +18,22 @@ namespace gateway {
 
 struct Cohorts::Cohort
 {
-	explicit	Cohort(Audience a) : audience(std::move(a)) {}
+	explicit	Cohort(Audience a) : audience(std::move(a)), shows(rpc_categories(*audience.function, audience.args)) {}
 
 	const Audience audience;
+	const callboard::CategorySet shows;	/* the categories whose calls its document can show */
 
 	/* Guarded by Cohorts::mutex_. */
 	std::shared_ptr<const Version> current;
 	std::uint64_t sequence = 0;	/* the feed's sequence when current's query began */
+	ChangeFeed::CategorySequences seen{};	/* and its sequence per category */
+	/*
+	 * The last read said no row-level security applies to the role: the
+	 * document then depends on the calls of `shows` alone, and on nothing of
+	 * the audience but its share_key.  Not known (false) until a read tells;
+	 * forgotten when privileges or policies change.
+	 */
+	bool		reads_all_rows = false;
 	Clock::time_point read_at{};	/* when it began */
 	SystemTime	expires = SystemTime::max();	/* current is old from then on, whatever the feed says */
 	std::uint64_t numbered = 0;	/* the last version number given */
@@ -40,7 +49,8 @@ struct Cohorts::Cohort
 	bool		in_recent = false;
 	bool		listed = true;	/* in cohorts_: what it keeps counts in bytes_ */
 	/* Refreshes, on the refresh loop. */
-	bool		refresh_due = false;	/* one is scheduled or running */
+	bool		refresh_due = false;	/* one is scheduled (in due_) or running */
+	Clock::time_point due_at{};	/* scheduled: not before then (callboard-live-interval-ms) */
 	bool		again = false;	/* the feed moved while one ran */
 	Clock::time_point last_refresh{};
 	std::uint64_t offered = 0;	/* the version number watchers were last offered */
@@ -96,9 +106,14 @@ public:
 
 	const std::shared_ptr<Cohort> &cohort() const { return c_; }
 
-	/* The build's result: `body` kept if it is one (hashed here, outside the lock); `limit` the size it was held to. */
-	void		finish(Built &built, std::string body, std::uint64_t sequence, Clock::time_point began,
-					   std::size_t limit)
+	/*
+	 * The build's result: `body` kept if it is one (hashed here, outside the
+	 * lock); `limit` the size it was held to.  When the read says no
+	 * row-level security applied, it is also every sharer's document (their
+	 * own Built in `shared`, one each); else `shared` stays empty.
+	 */
+	void		finish(Built &built, std::string body, const ReadStart &start, std::size_t limit,
+					   const std::vector<std::shared_ptr<Cohort>> &sharers, std::vector<Built> &shared)
 	{
 		bool		keeping = !built.too_large && !built.error;
 		std::string etag = keeping ? etag_of(body) : std::string();
@@ -109,11 +124,24 @@ public:
 			if (built.too_large)
 			{
 				c_->too_large = true;
-				c_->too_large_sequence = sequence;
+				c_->too_large_sequence = start.sequence;
 				c_->too_large_limit = limit;
 			}
 			else if (keeping)
-				owner_.keep(*c_, std::move(body), std::move(etag), sequence, began, built);
+			{
+				c_->reads_all_rows = built.reads_all_rows;
+				for (const auto &s : sharers)
+				{
+					s->reads_all_rows = built.reads_all_rows;
+					if (!built.reads_all_rows)
+						continue;
+					Built		theirs;
+					theirs.reads_all_rows = true;
+					owner_.keep(*s, body, etag, start, theirs);
+					shared.push_back(std::move(theirs));
+				}
+				owner_.keep(*c_, std::move(body), std::move(etag), start, built);
+			}
 			result.version = built.version;
 			waiting = settle(std::move(result));
 		}

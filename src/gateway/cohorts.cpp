@@ -66,18 +66,21 @@ make_audience(const RpcFunction &function, const RpcArgs &args, const Who &who,
 				named.emplace_back(name, value);
 
 	Audience	a{&function, args, who.auth.role, who.auth.authed, who.audience_claims, request.method,
-				  request.path, headers_json(named), ""};
-	std::string &key = a.key;
+				  request.path, headers_json(named), "", ""};
+	std::string &share = a.share_key;
 	for (std::string_view part : {std::string_view(function.name), std::string_view(a.role),
-								  std::string_view(a.authed ? "t" : "f"), std::string_view(a.claims),
-								  std::string_view(a.method), std::string_view(a.path), std::string_view(a.headers)})
-		key_part(key, part);
+								  std::string_view(a.authed ? "t" : "f")})
+		key_part(share, part);
 	for (const auto &[param, value] : args)
 	{
-		key_part(key, param->name);
-		key += value ? '=' : '-';
-		key_part(key, value.value_or(""));
+		key_part(share, param->name);
+		share += value ? '=' : '-';
+		key_part(share, value.value_or(""));
 	}
+	a.key = share;
+	for (std::string_view part : {std::string_view(a.claims), std::string_view(a.method), std::string_view(a.path),
+								  std::string_view(a.headers)})
+		key_part(a.key, part);
 	return a;
 }
 
@@ -144,8 +147,22 @@ bool
 Cohorts::fresh(const Cohort &c, Clock::time_point now) const
 {
 	auto		max_age = std::chrono::seconds(settings_.current()->callboard_cache_max_age);
-	return c.current && feed_.pushing() && c.sequence == feed_.sequence() && now - c.read_at < max_age &&
-		std::chrono::system_clock::now() < c.expires;
+	return c.current && feed_.pushing() && feed_.unchanged_since(c.seen, depends_on(c)) &&
+		now - c.read_at < max_age && std::chrono::system_clock::now() < c.expires;
+}
+
+/*
+ * The categories whose changes can change the cohort's document.  Those it
+ * shows, when the last read said no row-level security applies.  Under a
+ * policy, every change to the tables counts, inbound calls' included (a
+ * policy may make a call's visibility depend on other rows); changes to
+ * tables the signal does not watch, which a policy may read too, are bounded
+ * by callboard-cache-max-age.
+ */
+callboard::CategorySet
+Cohorts::depends_on(const Cohort &c)
+{
+	return c.reads_all_rows ? c.shows : callboard::kEveryRow;
 }
 
 bool
@@ -218,18 +235,29 @@ Cohorts::get(const Audience &audience, Responder *out)
 	}
 }
 
+/*
+ * A column beside the document: whether row-level security applied to the
+ * read (to either table callboard reads, as the search_path finds them).
+ * False means the document depends on no more of the audience than its
+ * share_key.  NULL (a table missing) counts as true.
+ */
+static const char *const kRowSecurityProbe =
+	", pg_catalog.row_security_active(pg_catalog.to_regclass('twilio_calls'))"
+	" OR pg_catalog.row_security_active(pg_catalog.to_regclass('hume_agents'))";
+
 awaitable<Built>
-Cohorts::build(BuildTicket &ticket, Responder *out)
+Cohorts::build(BuildTicket &ticket, Responder *out, std::vector<std::shared_ptr<Cohort>> sharers)
 {
 	Executor	loop = co_await net::this_coro::executor;
 	const std::shared_ptr<Cohort> c = ticket.cohort();
 	const Audience &a = c->audience;
-	std::uint64_t sequence = feed_.sequence();
-	Clock::time_point began = Clock::now();
+	/* The categories' sequences first: a change counted after them is one this read may miss. */
+	ReadStart	start{0, feed_.category_sequences(), Clock::now()};
+	start.sequence = feed_.sequence();
 	/* While the feed pushes, what is kept must show the latest commit: read it on the primary. */
 	bool		primary = feed_.pushing();
 	RequestSettings settings = document_settings(search_path_, a);
-	std::string sql = rpc_sql(quoted_schema_, *a.function, a.args);
+	std::string sql = rpc_sql(quoted_schema_, *a.function, a.args) + kRowSecurityProbe;
 	Params		params = rpc_values(a.args);
 	fault_point("cohort.build");
 
@@ -272,8 +300,15 @@ Cohorts::build(BuildTicket &ticket, Responder *out)
 		const PGresult *res = outcome.result.get();
 		bool		one = res && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
 		collect.body() = one ? std::string(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0)) : "null";
+		if (res && PQntuples(res) == 1)
+			collect.note_row_security(res);
 	}
-	ticket.finish(built, std::move(collect.body()), sequence, began, limit);
+	built.reads_all_rows = collect.reads_all_rows();
+	std::vector<Built> shared;
+	ticket.finish(built, std::move(collect.body()), start, limit, sharers, shared);
+	if (!shared.empty())
+		for (std::size_t i = 0; i < sharers.size(); i++)
+			tell_watchers(sharers[i], shared[i]);
 	co_return built;
 }
 
@@ -282,11 +317,10 @@ Cohorts::build(BuildTicket &ticket, Responder *out)
  * changed (`etag` tells), else the same one, fresher.
  */
 void
-Cohorts::keep(Cohort &c, std::string body, std::string etag, std::uint64_t sequence, Clock::time_point began,
-			  Built &built)
+Cohorts::keep(Cohort &c, std::string body, std::string etag, const ReadStart &start, Built &built)
 {
 	/* A build that began before the kept one's says nothing newer. */
-	if (c.current && sequence < c.sequence)
+	if (c.current && start.sequence < c.sequence)
 	{
 		built.version = c.current;
 		return;
@@ -308,8 +342,9 @@ Cohorts::keep(Cohort &c, std::string body, std::string etag, std::uint64_t seque
 		const char *expires_at = c.audience.function->expires_at;
 		c.expires = expires_at ? document_expiry(expires_at, c.current->body()) : SystemTime::max();
 	}
-	c.sequence = sequence;
-	c.read_at = began;
+	c.sequence = start.sequence;
+	c.seen = start.seen;
+	c.read_at = start.began;
 	built.version = c.current;
 }
 
@@ -339,6 +374,7 @@ Cohorts::forget()
 	{
 		Cohort	   &c = *it->second;
 		c.too_large = false;
+		c.reads_all_rows = false;	/* until a read says so again */
 		if (!c.watchers.empty() || c.builds_running > 0)
 		{
 			++it;
@@ -396,6 +432,9 @@ Cohorts::stop()
 	stopping_ = true;
 	if (poll_timer_)
 		poll_timer_->cancel();
+	std::lock_guard<std::mutex> lock(mutex_);
+	if (refresher_wake_)
+		refresher_wake_->notify();
 }
 
 void

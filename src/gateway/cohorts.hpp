@@ -45,6 +45,7 @@
 #define CALLBOARD_GATEWAY_COHORTS_HPP
 
 #include <chrono>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -68,6 +69,7 @@
 #include "request.hpp"
 #include "responder.hpp"
 #include "settings.hpp"
+#include "wake_up.hpp"
 
 namespace gateway {
 
@@ -83,6 +85,13 @@ struct Audience
 	std::string path;
 	std::string headers;		/* JSON: only the callboard-cohort-headers */
 	std::string key;			/* all of the above, as one string */
+	/*
+	 * The function, its arguments, the role and whether a token was given:
+	 * what the document depends on when no row-level security applies to
+	 * the role (callboard's functions then read nothing else of the
+	 * audience), so that such audiences can share one read (cohort_refresh.cpp).
+	 */
+	std::string share_key;
 };
 
 Audience	make_audience(const RpcFunction &function, const RpcArgs &args, const Who &who,
@@ -138,6 +147,7 @@ struct Built
 	bool		streamed = false;	/* too large, and already streamed to the client that asked */
 	bool		from_memory = false;
 	bool		stopped = false;	/* its client went away mid-build: nothing to share */
+	bool		reads_all_rows = false;	/* no row-level security applied to the read (ROW_SECURITY_PROBE) */
 };
 
 struct CohortStats
@@ -173,8 +183,12 @@ public:
 	void		watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
 	void		unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
 
-	/* The change feed moved (on the refresh loop): refresh every watched cohort. */
-	void		changed();
+	/*
+	 * The change feed moved (on the refresh loop): refresh every watched
+	 * cohort whose document can show calls of `categories` (all of them by
+	 * default: a poll, a reconnect).
+	 */
+	void		changed(callboard::CategorySet categories = callboard::kEveryRow);
 
 	/*
 	 * Privileges or policies changed (on the refresh loop): drop every kept
@@ -190,7 +204,13 @@ public:
 	 */
 	awaitable<void> poll();
 
-	/* Shutdown begins (on the refresh loop): no more polling. */
+	/*
+	 * On the refresh loop until stop(): runs the refreshes scheduled, oldest
+	 * first, at most callboard-live-max-refreshes at once.
+	 */
+	awaitable<void> refresher();
+
+	/* Shutdown begins (on the refresh loop): no more polling or refreshing. */
 	void		stop();
 
 	/* Shutdown's grace is over (any thread): every build running is cancelled. */
@@ -203,16 +223,27 @@ private:
 	class BuildTicket;
 	class Registration;
 	class RefreshDue;
+	class RefreshSlot;
 	using Clock = std::chrono::steady_clock;
+
+	/* What a read began with: for keep(), and for the documents that share it. */
+	struct ReadStart
+	{
+		std::uint64_t sequence;	/* the feed's, to order reads */
+		ChangeFeed::CategorySequences seen;	/* per category, to tell whether the read is still current */
+		Clock::time_point began;
+	};
 
 	std::shared_ptr<Cohort> find_or_create(const Audience &audience);
 	bool		fresh(const Cohort &c, Clock::time_point now) const;
+	static callboard::CategorySet depends_on(const Cohort &c);
 	bool		known_too_large(const Cohort &c) const;
-	awaitable<Built> build(BuildTicket &ticket, Responder *out);
-	void		keep(Cohort &c, std::string body, std::string etag, std::uint64_t sequence,
-					 Clock::time_point began, Built &built);
+	awaitable<Built> build(BuildTicket &ticket, Responder *out,
+						   std::vector<std::shared_ptr<Cohort>> sharers = {});
+	void		keep(Cohort &c, std::string body, std::string etag, const ReadStart &start, Built &built);
 	void		schedule(const std::shared_ptr<Cohort> &c);
-	awaitable<void> refresh(std::shared_ptr<Cohort> c, Clock::duration delay);
+	std::vector<std::shared_ptr<Cohort>> take_due(Clock::time_point now, Clock::time_point &next);
+	awaitable<void> refresh(std::vector<std::shared_ptr<Cohort>> group);
 	void		tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built);
 	void		evict();
 
@@ -230,6 +261,9 @@ private:
 	CohortStats counters_;
 	bool		stopping_ = false;
 	std::unique_ptr<net::steady_timer> poll_timer_;	/* on the refresh loop */
+	std::deque<std::shared_ptr<Cohort>> due_;	/* refreshes scheduled, oldest first */
+	int			refreshing_ = 0;	/* refreshes running */
+	std::shared_ptr<WakeUp> refresher_wake_;	/* the refresher's, on the refresh loop */
 	std::map<std::uint64_t, std::function<void()>> running_;	/* builds under way: how to stop each */
 	std::uint64_t next_build_ = 0;
 	bool		builds_cancelled_ = false;	/* cancel_builds() ran: start no more */

@@ -309,6 +309,7 @@ settings()
 		size("callboard-cache-bytes", &Config::callboard_cache_bytes, 0, 2047 * 1024 * 1024),
 		size("callboard-cache-max-entry-bytes", &Config::callboard_cache_max_entry_bytes, 1024, 1024 * 1024 * 1024),
 		integer("callboard-live-interval-ms", &Config::callboard_live_interval_ms, 0, 60000),
+		integer("callboard-live-max-refreshes", &Config::callboard_live_max_refreshes, 1, 1000),
 		integer("callboard-live-poll-interval", &Config::callboard_live_poll_interval, 1, 3600),
 		integer("callboard-live-keepalive", &Config::callboard_live_keepalive, 1, 3600),
 		integer("callboard-cache-max-age", &Config::callboard_cache_max_age, 1, 86400),

@@ -187,7 +187,7 @@ main(int argc, char **argv)
 	feed.on_change = [&cohorts](const ChangeNotice &notice) {
 		if (notice.privileges)
 			cohorts.forget();
-		cohorts.changed();
+		cohorts.changed(notice.categories());
 	};
 	feed.on_reload_config = [&settings] { settings.reload(); };
 	feed.on_reload_schema = [&db, &server] {
@@ -217,6 +217,7 @@ main(int argc, char **argv)
 	spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config),
 										   blocking.get_executor()), "change_feed");
 	spawn(server.first_loop(), cohorts.poll(), "poll");
+	spawn(server.first_loop(), cohorts.refresher(), "refresher");
 	/*
 	 * The roles' settings now and every callboard-cache-max-age (ALTER ROLE
 	 * takes effect without a restart, within that time).

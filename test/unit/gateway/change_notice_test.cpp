@@ -9,12 +9,25 @@
 
 using namespace gateway;
 
-TEST(ClassifyPayload, TheTablesTriggersSayRowsChanged)
+TEST(ClassifyPayload, AnEmptyPayloadSaysAnyRowMayHaveChanged)
 {
+	/* hume_agents' trigger (an agent's name is in every category), and 0.3.0's. */
 	ChangeNotice n = classify_payload("");
-	EXPECT_TRUE(n.rows);
+	EXPECT_EQ(n.rows, callboard::kEveryRow);
 	EXPECT_FALSE(n.privileges);
 	EXPECT_FALSE(n.signal);
+}
+
+TEST(ClassifyPayload, TheCountTriggersNameTheCategoriesTouched)
+{
+	ChangeNotice n = classify_payload("calls:pending,active");
+	EXPECT_EQ(n.rows, callboard::category_bit(callboard::Category::pending) |
+			  callboard::category_bit(callboard::Category::active));
+	EXPECT_FALSE(n.privileges);
+	EXPECT_EQ(n.categories(), n.rows);
+	n = classify_payload("calls:other");
+	EXPECT_EQ(n.rows, callboard::kOtherRows);
+	EXPECT_TRUE(n.any_change());
 }
 
 TEST(ClassifyPayload, TheEventTriggerSaysPrivilegesChangedAndToAskAgain)
@@ -37,11 +50,12 @@ TEST(ClassifyPayload, TurningTheSignalOnOrOffIsNoChangeByItself)
 
 TEST(ClassifyPayload, AnUnknownPayloadIsAChangeToEverything)
 {
-	for (const char *payload : {"calls:pending", "something new", "PRIVILEGES", " "})
+	for (const char *payload : {"calls:", "calls:pending,", "calls:Pending", "something new", "PRIVILEGES", " "})
 	{
 		ChangeNotice n = classify_payload(payload);
-		EXPECT_TRUE(n.rows) << payload;
+		EXPECT_EQ(n.rows, callboard::kEveryRow) << payload;
 		EXPECT_TRUE(n.privileges) << payload;
+		EXPECT_EQ(n.categories(), callboard::kEveryRow) << payload;
 	}
 }
 
@@ -49,7 +63,10 @@ TEST(ClassifyPayload, NoticesMerge)
 {
 	ChangeNotice n = classify_payload("");
 	n.merge(classify_payload("enabled"));
-	EXPECT_TRUE(n.rows && n.signal && !n.privileges);
+	EXPECT_TRUE(n.rows == callboard::kEveryRow && n.signal && !n.privileges);
+	ChangeNotice m = classify_payload("calls:failed");
+	m.merge(classify_payload("calls:other"));
+	EXPECT_EQ(m.rows, callboard::category_bit(callboard::Category::failed) | callboard::kOtherRows);
 }
 
 TEST(ReloadableKeys, EveryKeyIsReloadableOrNeedsARestart)
@@ -64,7 +81,8 @@ TEST(ReloadableKeys, EveryKeyIsReloadableOrNeedsARestart)
 	EXPECT_EQ(all.size(), lines);
 	for (const char *key : {"jwt-secret", "jwt-aud", "db-anon-role", "callboard-token-role",
 							"server-cors-allowed-origins", "log-level", "callboard-statement-timeout",
-							"callboard-cohort-headers", "callboard-live-interval-ms", "callboard-live-poll-interval",
+							"callboard-cohort-headers", "callboard-live-interval-ms", "callboard-live-max-refreshes",
+							"callboard-live-poll-interval",
 							"callboard-live-keepalive", "callboard-cache-bytes", "callboard-cache-max-entry-bytes",
 							"callboard-cache-max-age", "callboard-login-attempts-per-minute",
 							"callboard-login-concurrency", "callboard-trusted-proxies"})
