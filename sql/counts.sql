@@ -2,8 +2,8 @@
 -- Kept counts: with the change signal on, the counts per category are kept
 -- as each change commits, and equal a count of the rows after every kind
 -- of write; readers use them only when they are what the caller's scan
--- would count.  (Concurrent writers: specs/kept_counts.spec and
--- test/gateway/test_kept_counts.py.)
+-- would count.  (Prepared transactions: counts_prepared.sql; concurrent
+-- writers: specs/kept_counts.spec and test/gateway/test_kept_counts.py.)
 --
 -- A schema of its own, with empty copies of the app's tables, found first.
 CREATE SCHEMA kc;
@@ -93,21 +93,6 @@ WHEN MATCHED AND v.action = 'delete' THEN DELETE
 WHEN MATCHED THEN UPDATE SET status = v.action
 WHEN NOT MATCHED THEN INSERT VALUES ((kc.call(v.sid, 'outbound', v.action)).*);
 SELECT kc.counts() AS merged;
-
--- A prepared transaction holds its slot; the same session writes on
--- through another, and readers see the prepared change only once committed.
-BEGIN;
-UPDATE twilio_calls SET status = 'completed' WHERE call_sid = 'M1';
-PREPARE TRANSACTION 'kc_prepared';
-UPDATE twilio_calls SET status = 'failed' WHERE call_sid = 'N1';
-SELECT kc.counts() AS while_prepared;
-COMMIT PREPARED 'kc_prepared';
-SELECT kc.counts() AS committed_prepared;
-BEGIN;
-DELETE FROM twilio_calls WHERE call_sid = 'M1';
-PREPARE TRANSACTION 'kc_rolled_back';
-ROLLBACK PREPARED 'kc_rolled_back';
-SELECT kc.counts() AS rolled_back_prepared;
 
 -- TRUNCATE, rolled back and committed.
 BEGIN;
