@@ -1,5 +1,5 @@
 --
--- scheduled_outbound_calls(): the exact document README describes (The document).
+-- scheduled_outbound_calls(): the exact document docs/sql-api.md describes (The document).
 --
 -- The documents are shown as they are, unaligned.
 \pset format unaligned

@@ -1,5 +1,5 @@
 --
--- callboard_call_category(): every status of README's mapping table, both spellings,
+-- callboard_call_category(): every status of the mapping table in docs/sql-api.md, both spellings,
 -- and what falls under "any other value".
 --
 SELECT quote_nullable(status) AS status, callboard_call_category(status) AS category,

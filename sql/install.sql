@@ -10,7 +10,7 @@ CREATE EXTENSION callboard;
 
 SELECT extversion FROM pg_extension WHERE extname = 'callboard';
 
--- Volatility, parallel safety, security and strictness as README's SQL API says.
+-- Volatility, parallel safety, security and strictness as docs/sql-api.md says.
 SELECT p.oid::regprocedure AS function, p.prorettype::regtype AS returns,
        p.provolatile, p.proparallel, p.prosecdef, p.proisstrict
 FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid

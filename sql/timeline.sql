@@ -23,7 +23,7 @@ LANGUAGE sql AS $$
   RETURNING 1
 $$;
 
--- Every status of README's mapping, and values outside it.
+-- Every status of the mapping in docs/sql-api.md, and values outside it.
 CREATE TABLE statuses (n integer, status text);
 INSERT INTO statuses VALUES (0, 'initiated'), (1, 'queued'), (2, 'ringing'), (3, 'in_progress'),
   (4, 'in-progress'), (5, 'completed'), (6, 'failed'), (7, 'busy'), (8, 'no_answer'),
@@ -268,7 +268,7 @@ SELECT scheduled_outbound_calls_timeline('1 minute', '1 day', '2025-03-09 07:00+
 \echo :LAST_ERROR_SQLSTATE
 RESET callboard.max_output_bytes;
 
--- With the index README recommends, the window is an index-only range scan
+-- With the index docs/sql-api.md recommends, the window is an index-only range scan
 -- of its own calls: the index is read once, for exactly the calls of the
 -- window, whatever the table holds.
 CREATE INDEX twilio_calls_callboard_timeline ON twilio_calls (created_at) INCLUDE (status)

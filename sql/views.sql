@@ -65,7 +65,7 @@ FROM callboard_outbound_calls
 WHERE created_at >= '2025-10-22' AND created_at < '2025-10-25'
 GROUP BY 1, 2, category_rank ORDER BY 1, category_rank;
 
--- With the index README recommends, a category's newest calls come straight
+-- With the index docs/sql-api.md recommends, a category's newest calls come straight
 -- from it, through the view.
 CREATE INDEX callboard_outbound_idx ON twilio_calls
   (callboard_call_category_rank(status), created_at DESC, id) WHERE direction = 'outbound';

@@ -1,6 +1,6 @@
 /*
  * call_category.cpp
- *		The status -> category table of README (callboard_call_category), and
+ *		The status -> category table of docs/sql-api.md (callboard_call_category), and
  *		the filter values.
  */
 #include "call_category.hpp"

@@ -15,7 +15,7 @@
  * thing each time it runs on the same values: it is run once to measure and
  * once to write.
  *
- * Key order and spelling are README's (The document); nothing here knows
+ * Key order and spelling are docs/sql-api.md's (The document); nothing here knows
  * PostgreSQL.
  */
 #ifndef CALLBOARD_CALL_JSON_HPP

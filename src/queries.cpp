@@ -14,7 +14,7 @@
  * the search_path comes to find other tables (prepared_plan()).
  *
  * Sorting by the rank first delivers the rows in the order of the
- * document's lists.  The indexes README recommends match these expressions
+ * document's lists.  The indexes docs/sql-api.md recommends match these expressions
  * exactly: on (callboard_call_category_rank(status), created_at DESC, id)
  * WHERE direction = 'outbound', pages are index range scans and the whole
  * document needs no sort; on (status) WHERE direction = 'outbound', the
@@ -104,7 +104,7 @@ static const QueryDef kQueries[] = {
 	/*
 	 * timeline: the calls of a window, each counted in C++ as it arrives
 	 * (timeline.cpp): no sort, no aggregate, memory of one row.  The range
-	 * on created_at is what bounds the scan, with the index README
+	 * on created_at is what bounds the scan, with the index docs/sql-api.md
 	 * recommends.
 	 */
 	{"SELECT c.created_at::pg_catalog.timestamptz, c.status::pg_catalog.text FROM twilio_calls c"

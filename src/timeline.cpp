@@ -3,7 +3,7 @@
  *		The timeline's arguments, its counting, and its JSON.
  *
  * The window's calls are pushed by the executor into a DestReceiver that
- * counts each one in its bucket as it arrives: with the index README
+ * counts each one in its bucket as it arrives: with the index docs/sql-api.md
  * recommends, an index-only range scan, no sort, no aggregate, and memory
  * of one row whatever the window holds.  The status is mapped by the one
  * mapping (call_category.hpp).

@@ -6,7 +6,7 @@
  *
  * How the day is going: the outbound calls created in each bucket of the
  * window, per category (timeline_json.hpp).  Its cost follows the window,
- * not the table: with the index README recommends, an index-only range scan
+ * not the table: with the index docs/sql-api.md recommends, an index-only range scan
  * of the window's calls.
  */
 #include "callboard.hpp"

@@ -24,7 +24,7 @@ namespace callboard {
 constexpr std::int64_t kUsecsPerMinute = INT64_C(60000000);
 constexpr std::int64_t kUsecsPerDay = 1440 * kUsecsPerMinute;
 
-/* The bounds, in README's words. */
+/* The bounds, in docs/sql-api.md's words. */
 constexpr std::int64_t kMinBucketUsecs = kUsecsPerMinute;
 constexpr std::int64_t kMaxBucketUsecs = kUsecsPerDay;
 constexpr std::int64_t kMaxSpanUsecs = 31 * kUsecsPerDay;

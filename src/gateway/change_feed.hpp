@@ -3,7 +3,7 @@
  *		What the gateway knows of committed changes: the change signal.
  *
  * When a DBA turns callboard's change signal on (callboard_enable_change_signal(),
- * README), statement-level triggers on twilio_calls and hume_agents NOTIFY
+ * docs/live-dashboards.md), statement-level triggers on twilio_calls and hume_agents NOTIFY
  * the channel callboard_changes, which PostgreSQL delivers once per
  * committing transaction.  One connection per gateway LISTENs on the
  * primary (db-uri) and counts the notifications: `sequence` moves on with

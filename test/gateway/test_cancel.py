@@ -1,4 +1,4 @@
-"""Long scans honour query cancel (README, Errors: 57014), not only statement_timeout
+"""Long scans honour query cancel (docs/sql-api.md, Errors: 57014), not only statement_timeout
 (which sql/errors.sql tests): pg_cancel_backend from another session stops
 scheduled_outbound_calls() with 57014, and the session stays usable."""
 import threading

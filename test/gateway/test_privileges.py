@@ -344,7 +344,7 @@ def test_role_membership_applies_within_the_cache_max_age(upstream, cluster, pri
 
 
 def test_the_default_max_age_is_a_minute():
-    """Stated in README: what no notification tells applies within 60 s by default."""
+    """Stated in docs/operating.md: what no notification tells applies within 60 s by default."""
     out = subprocess.run([harness.GATEWAY, "--dump-config"], capture_output=True, text=True,
                          env={"PATH": os.environ["PATH"]}).stdout
     assert "callboard-cache-max-age = 60\n" in out

@@ -1,4 +1,4 @@
-// The status -> category mapping and the filter values, as README gives them.
+// The status -> category mapping and the filter values, as docs/sql-api.md gives them.
 #include <gtest/gtest.h>
 
 #include <cstring>
