@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The bounded API at scale: the first page of each category and the summary,
-without and with the two indexes README recommends.
+without and with the two indexes docs/sql-api.md recommends.
 
     bench/bounded.py [--rows 10000000] [--runs 5] [--markdown FILE]
 

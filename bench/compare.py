@@ -23,7 +23,7 @@ sequence.  At each size, on the same rows:
     calls, and the same category wherever the two mappings agree
 
 Writes compare.md, compare.csv and compare.png (latency against calls,
-log-log) into --out (default bench/results, which README shows).  Run as
+log-log) into --out (default bench/results, which docs/performance.md shows).  Run as
 root; bench/run installs what it needs first.
 """
 import argparse

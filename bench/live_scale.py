@@ -6,7 +6,7 @@ webhooks commit and many audiences watch a large table.
                         [--summaries 20] [--pages 20] [--no-peer] [--markdown FILE]
 
 One throwaway cluster (shared_buffers 4GB), the calls loaded with COPY, the two
-indexes README recommends, callboard-gateway with its defaults.  For each size,
+indexes docs/sql-api.md recommends, callboard-gateway with its defaults.  For each size,
 two configurations take turns on the same data:
 
   0.3.0 signal   callboard 0.3.0's change signal (a notifying statement trigger on
@@ -404,7 +404,7 @@ def main():
         cluster.stop_for_good()
 
     lines = ["%d summary and %d page audiences watching (one event stream each), webhooks committing %d status "
-             "changes a second, the README's two indexes, %d s measured; shared_buffers 4GB, 2 cores."
+             "changes a second, the two indexes of docs/sql-api.md, %d s measured; shared_buffers 4GB, 2 cores."
              % (args.summaries, args.pages, args.rate, args.seconds),
              "",
              "| calls | signal | commit to screen p50 | p99 | max | PostgreSQL CPU (one core) | gateway CPU "

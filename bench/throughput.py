@@ -6,7 +6,7 @@ idle keep-alive connections.
     bench/throughput.py [--quick] [--out DIR]
 
 One throwaway cluster with three databases whose documents hold exactly 100,
-1,000 and 10,000 outbound calls (the last with README's pages index); the
+1,000 and 10,000 outbound calls (the last with the pages index of docs/sql-api.md); the
 Django dashboard path and a SimpleJWT access token, as the dashboard sends;
 log-level error (the gateway's default: no access-log line per 200).  The
 database, the gateway and wrk share this machine's cores.
@@ -211,8 +211,8 @@ def write_reports(args, rows, mixed, idle_result, seconds, elapsed):
             r["connections"], seconds, r["rps"], r["p50"], r["p99"], r["builds"], r["hits"],
             r["non2xx"] + r["socket_errors"]))
     lines += ["", "Small requests while 16 clients download the 10,000-call document (3.5 MB) continuously: "
-              "the small one is a 100-call page (/rpc/scheduled_outbound_calls_page, page_size 100, README's "
-              "pages index) under wrk -t1 -c4 -d%ds; the large ones a second wrk -t1 -c16; db-pool 24." % seconds,
+              "the small one is a 100-call page (/rpc/scheduled_outbound_calls_page, page_size 100, the pages "
+              "index of docs/sql-api.md) under wrk -t1 -c4 -d%ds; the large ones a second wrk -t1 -c16; db-pool 24." % seconds,
               "", "| change signal | small alone: req/s, p50, p99 | small with 16 large downloads: req/s, p50, p99 "
               "| large downloads: req/s (MB/s), p99 | gateway peak RSS |", "|---|---|---|---|---|"]
     for m in mixed:

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The timeline at scale: its query with and without the index README
+"""The timeline at scale: its query with and without the index docs/sql-api.md
 recommends, against the SQL a DBA would write, and the page's first paint
 after sign-in.
 
@@ -13,7 +13,7 @@ moved to the 24 hours before now, so that the default window (the last 24
 hours) holds a day of calls, about 1/90 of the table, and the rest lies
 before it.  Then, in one session, each query many times (psql's \\timing,
 the round trip included), first without the index, then with the indexes
-README recommends, built CONCURRENTLY:
+docs/sql-api.md recommends, built CONCURRENTLY:
 
   callboard timeline     SELECT scheduled_outbound_calls_timeline()::text
   callboard BI view      SELECT * FROM callboard_call_timeline

@@ -1,6 +1,6 @@
 // One document kept live: callboard-gateway answers a GET with
 // "Accept: text/event-stream" with the document now, then the document again
-// each time its bytes change (see README, "Live documents").
+// each time its bytes change (see docs/live-dashboards.md, "Event streams").
 //
 // A LiveDocument reconnects by itself:
 // - the gateway ends every stream at its access token's exp: reconnect at
