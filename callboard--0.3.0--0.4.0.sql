@@ -4,8 +4,8 @@
 \echo Use "ALTER EXTENSION callboard UPDATE TO '0.4.0'" to load this file. \quit
 
 -- The status -> category mapping is unchanged in 0.4.0, so indexes on
--- callboard_call_category_rank(status) stay valid (README, Indexes for
--- large tables).
+-- callboard_call_category_rank(status) stay valid (docs/sql-api.md, Indexes
+-- for large tables).
 
 -- ---------------------------------------------------------------------------
 -- The timeline: outbound calls created per bucket and category over a
@@ -14,8 +14,8 @@
 -- span long (a whole number of buckets, at most 31 days and 1440 buckets)
 -- and ends with the bucket that holds until (NULL: now()).  Independent of
 -- the session's TimeZone.  The cost follows the window: with the index on
--- (created_at) INCLUDE (status) WHERE direction = 'outbound' that README
--- recommends, an index-only range scan.
+-- (created_at) INCLUDE (status) WHERE direction = 'outbound' that
+-- docs/sql-api.md recommends, an index-only range scan.
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION scheduled_outbound_calls_timeline(bucket interval DEFAULT '1 hour',
@@ -156,7 +156,7 @@ CREATE EVENT TRIGGER callboard_count_triggers ON ddl_command_end
 ALTER EVENT TRIGGER callboard_count_triggers ENABLE ALWAYS;
 
 -- ---------------------------------------------------------------------------
--- Privileges and policies (src/privileges_trigger.cpp).
+-- Privileges and policies (src/change_signal.cpp).
 -- ---------------------------------------------------------------------------
 
 -- Privileges and policies decide what a document holds as much as rows do.

@@ -3,15 +3,18 @@
  *		What the gateway knows of committed changes: the change signal.
  *
  * When a DBA turns callboard's change signal on (callboard_enable_change_signal(),
- * docs/live-dashboards.md), statement-level triggers on twilio_calls and hume_agents NOTIFY
- * the channel callboard_changes, which PostgreSQL delivers once per
- * committing transaction.  One connection per gateway LISTENs on the
+ * docs/live-dashboards.md), statement-level triggers on twilio_calls and
+ * hume_agents note what each statement touched, and the extension NOTIFYs
+ * the channel callboard_changes just before the transaction commits.
+ * One connection per gateway LISTENs on the
  * primary (db-uri) and counts the notifications: `sequence` moves on with
  * every committed change, so anything built from the database can say which
  * changes it has seen.
  *
- * The payload says what changed (classify_payload()): "" rows of the two
- * tables; "privileges" who may see what (the extension's event trigger, on
+ * The payload says what changed (classify_payload(); change_payload.hpp):
+ * "calls:pending,active" outbound calls of those categories ("other": rows
+ * no document lists); "" anything (hume_agents, 0.3.0's trigger);
+ * "privileges" who may see what (the extension's event trigger, on
  * GRANT, REVOKE, policies, row-level security, functions, views, schemas,
  * the extension itself); "enabled" and "disabled" the signal itself.
  *
