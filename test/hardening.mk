@@ -32,7 +32,7 @@ fuzz_call_args_SRCS = src/gateway/rpc/call_args.cpp src/gateway/core/json_body.c
 	src/gateway/http/query_string.cpp src/call_category.cpp
 fuzz_jwt_auth_SRCS = src/gateway/auth/jwt_auth.cpp src/gateway/core/base64.cpp src/gateway/core/api_error.cpp
 fuzz_jwt_auth_LIBS = -ljwt -lcrypto
-fuzz_config_SRCS = src/gateway/config/config.cpp src/gateway/core/base64.cpp src/gateway/auth/trusted_proxies.cpp
+fuzz_config_SRCS = src/gateway/config/config.cpp src/gateway/core/base64.cpp src/gateway/core/address_range.cpp
 fuzz_config_LIBS = -lcrypto
 fuzz_django_password_SRCS = src/gateway/auth/django_password.cpp src/gateway/core/base64.cpp
 fuzz_django_password_LIBS = -lcrypto

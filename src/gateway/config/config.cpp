@@ -4,7 +4,7 @@
  */
 #include "config/config.hpp"
 
-#include "auth/trusted_proxies.hpp"
+#include "core/address_range.hpp"
 #include "core/base64.hpp"
 
 #include <cctype>
