@@ -4,9 +4,28 @@
  */
 #include "http/conditional.hpp"
 
+#include <openssl/evp.h>
+
+#include "../../hex.hpp"
 #include "core/gzip.hpp"
 
 namespace gateway {
+
+std::string
+etag_of(std::string_view bytes)
+{
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int length = 0;
+	EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+	/* A quoted strong ETag: the first 16 bytes of the SHA-256, as hex. */
+	char		tag[2 + 32];
+	char	   *out = tag;
+	*out++ = '"';
+	for (int i = 0; i < 16; i++)
+		out = callboard::write_hex_byte(out, digest[i]);
+	*out = '"';
+	return std::string(tag, sizeof(tag));
+}
 
 bool
 none_match(const std::string &header, const std::string &etag, const std::string &gzip_etag)

@@ -12,10 +12,14 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "http/request.hpp"
 
 namespace gateway {
+
+/* The ETag of some bytes: the first 16 bytes of their SHA-256, in hex, quoted. */
+std::string etag_of(std::string_view bytes);
 
 struct Representation
 {

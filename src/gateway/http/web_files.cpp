@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "core/gzip.hpp"
-#include "live/cohorts.hpp"
+#include "http/conditional.hpp"
 
 namespace gateway {
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/wake_up.hpp"
+#include "http/conditional.hpp"
 #include "live/cohorts.hpp"
 #include "live/document_expiry.hpp"
 

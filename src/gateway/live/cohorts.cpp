@@ -5,13 +5,10 @@
  */
 #include "live/cohort_state.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 
-#include "../../hex.hpp"
 #include "core/fault_injection.hpp"
 #include "core/gzip.hpp"
 #include "db/sql_names.hpp"
@@ -26,22 +23,6 @@ namespace {
 constexpr std::chrono::seconds kBuildWait{300};
 
 }								/* namespace */
-
-std::string
-etag_of(std::string_view bytes)
-{
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int length = 0;
-	EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-	/* A quoted strong ETag: the first 16 bytes of the SHA-256, as hex. */
-	char		tag[2 + 32];
-	char	   *out = tag;
-	*out++ = '"';
-	for (int i = 0; i < 16; i++)
-		out = callboard::write_hex_byte(out, digest[i]);
-	*out = '"';
-	return std::string(tag, sizeof(tag));
-}
 
 /* The fields of a key, each with its length first: no two keys read alike. */
 void

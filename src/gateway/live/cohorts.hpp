@@ -104,7 +104,7 @@ RequestSettings document_settings(const std::string &search_path, const Audience
 class Version
 {
 public:
-	/* `etag`: etag_of(body), computed by the caller (once, outside any lock). */
+	/* `etag`: etag_of(body) (conditional.hpp), computed by the caller (once, outside any lock). */
 	Version(std::uint64_t number, std::string body, std::string etag);
 
 	std::uint64_t number() const { return number_; }
@@ -125,9 +125,6 @@ private:
 	mutable std::once_flag event_once_;
 	mutable std::string event_;
 };
-
-/* The ETag of some bytes: the first 16 bytes of their SHA-256, in hex, quoted. */
-std::string etag_of(std::string_view bytes);
 
 /* Told of a watched cohort's new versions and failures, from any thread. */
 class Watcher
