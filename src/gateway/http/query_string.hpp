@@ -10,12 +10,14 @@
 #ifndef CALLBOARD_GATEWAY_QUERY_STRING_HPP
 #define CALLBOARD_GATEWAY_QUERY_STRING_HPP
 
+#include <map>
 #include <string>
 #include <string_view>
 
-#include "rpc/call_args.hpp"
-
 namespace gateway {
+
+/* A request's query parameters, decoded, in order; a name may repeat. */
+using QueryParams = std::multimap<std::string, std::string>;
 
 struct Target
 {

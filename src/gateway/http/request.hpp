@@ -14,8 +14,8 @@
 #include <string>
 
 #include "core/api_error.hpp"
+#include "http/query_string.hpp"
 #include "http/request_head.hpp"
-#include "rpc/call_args.hpp"
 
 namespace gateway {
 

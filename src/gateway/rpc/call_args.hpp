@@ -24,6 +24,7 @@
 
 #include "../../change_payload.hpp"
 #include "core/api_error.hpp"
+#include "http/query_string.hpp"
 
 namespace gateway {
 
@@ -75,8 +76,6 @@ const RpcFunction &legacy_function();
 
 /* The arguments given, in the function's parameter order; nullopt is NULL. */
 using RpcArgs = std::vector<std::pair<const RpcParam *, std::optional<std::string>>>;
-
-using QueryParams = std::multimap<std::string, std::string>;
 
 /* The legacy path's status (scheduled_outbound_calls). */
 RpcArgs		legacy_args(const QueryParams &params);
