@@ -4,6 +4,7 @@
  */
 #include "db/database.hpp"
 
+#include "core/access_log.hpp"
 #include "core/fault_injection.hpp"
 #include "db/sql_names.hpp"
 
@@ -21,7 +22,16 @@ Database::Database(const Settings &settings, BlockingPool blocking)
 awaitable<void>
 Database::load_role_settings()
 {
-	co_await roles_.load(*this, search_path_);
+	/* (Run through run(), which applies role settings: "none" has none to apply.) */
+	RequestSettings settings{search_path_, "none", "{}", "GET", "/", "{}"};
+	Params		none;
+	DbOutcome	outcome = co_await run(settings, RoleSettings::kQuery, none, false, nullptr, nullptr);
+	if (!outcome.result)
+	{
+		log_event("role settings: not read: " + (outcome.error ? outcome.error->message : std::string("connection lost")));
+		co_return;
+	}
+	roles_.replace(outcome.result.get());
 }
 
 namespace {

@@ -37,11 +37,9 @@
 #include "core/api_error.hpp"
 #include "core/asio.hpp"
 #include "db/db_pool.hpp"
+#include "db/role_settings.hpp"
 
 namespace gateway {
-
-/* A setting applied for one transaction, as set_config(name, value, true). */
-using Setting = std::pair<std::string, std::string>;
 
 struct RequestSettings
 {

@@ -4,12 +4,7 @@
  */
 #include "db/role_settings.hpp"
 
-#include "core/access_log.hpp"
-#include "db/database.hpp"
-
 namespace gateway {
-
-namespace {
 
 /*
  * What ALTER DATABASE ... SET and ALTER ROLE ... SET gave, in the order a
@@ -18,7 +13,7 @@ namespace {
  * callboard-statement-timeout only fills in where the DBA set nothing.
  * search_path and role are the request's own.
  */
-const char *const kRoleSettingsSql =
+const char *const RoleSettings::kQuery =
 	"SELECT coalesce(r.rolname, ''), split_part(c, '=', 1), substr(c, strpos(c, '=') + 1)"
 	" FROM pg_catalog.pg_db_role_setting s"
 	" LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole,"
@@ -30,22 +25,10 @@ const char *const kRoleSettingsSql =
 	"      WHERE p.name = split_part(c, '=', 1) AND p.context = 'user'))"
 	" ORDER BY s.setrole <> 0, s.setdatabase = 0 DESC";
 
-}								/* namespace */
-
-awaitable<void>
-RoleSettings::load(Database &db, const std::string &search_path)
+void
+RoleSettings::replace(const PGresult *res)
 {
-	/* (Run through Database::run, which applies role settings: "none" has none to apply.) */
-	RequestSettings settings{search_path, "none", "{}", "GET", "/", "{}"};
-	Params		none;
-	DbOutcome	outcome = co_await db.run(settings, kRoleSettingsSql, none, false, nullptr, nullptr);
-	if (!outcome.result)
-	{
-		log_event("role settings: not read: " + (outcome.error ? outcome.error->message : std::string("connection lost")));
-		co_return;
-	}
 	std::map<std::string, std::vector<Setting>> loaded;
-	const PGresult *res = outcome.result.get();
 	for (int row = 0; row < PQntuples(res); row++)
 		loaded[PQgetvalue(res, row, 0)].emplace_back(PQgetvalue(res, row, 1), PQgetvalue(res, row, 2));
 	std::lock_guard<std::mutex> lock(mutex_);

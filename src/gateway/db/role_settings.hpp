@@ -17,23 +17,31 @@
 #ifndef CALLBOARD_GATEWAY_ROLE_SETTINGS_HPP
 #define CALLBOARD_GATEWAY_ROLE_SETTINGS_HPP
 
+#include <libpq-fe.h>
+
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include "core/asio.hpp"
-#include "db/db_request.hpp"
 
 namespace gateway {
 
-class Database;
+/* A setting applied for one transaction, as set_config(name, value, true). */
+using Setting = std::pair<std::string, std::string>;
 
+/*
+ * Database holds one and fills it: load_role_settings() runs kQuery and
+ * hands the rows to replace(); on failure what was kept stays (and is logged).
+ */
 class RoleSettings
 {
 public:
-	/* Reads them through `db`; on failure keeps what it had (and logs). */
-	awaitable<void> load(Database &db, const std::string &search_path);
+	/* Rows of (role, "" for the database's own; name; value), in the order a login applies them. */
+	static const char *const kQuery;
+
+	/* What kQuery returned, in place of what was kept. */
+	void		replace(const PGresult *rows);
 
 	/* `base` (the statement timeout), then the database's settings, then the role's. */
 	std::vector<Setting> for_role(const std::string &role, const std::vector<Setting> &base) const;
