@@ -46,7 +46,6 @@ public:
 	/* (Re)reads the roles' settings; at start, on reload, every minute. */
 	awaitable<void> load_role_settings();
 
-	BlockingPool blocking() const { return blocking_; }
 	std::vector<std::pair<std::string, PoolStats>> stats() const { return pools_.stats(); }
 	int			retry_after() const { return pools_.retry_after(); }
 

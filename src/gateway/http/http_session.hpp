@@ -63,7 +63,6 @@ public:
 	/* The grace period is over: every connection closes, its work is cancelled. */
 	void		close_all();
 
-	bool		empty() const { return sessions_.empty(); }
 	bool		stopping() const { return stopping_; }
 
 	/* Called (on the loop) when the last connection is gone after stop_idle(). */

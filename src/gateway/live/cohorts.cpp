@@ -172,7 +172,6 @@ Cohorts::get(const Audience &audience, Responder *out)
 			counters_.hits++;
 			Built		b;
 			b.version = c->current;
-			b.from_memory = true;
 			co_return b;
 		}
 		if (known_too_large(*c))

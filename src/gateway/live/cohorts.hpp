@@ -142,7 +142,6 @@ struct Built
 	std::optional<ApiError> error;
 	bool		too_large = false;	/* stream it instead */
 	bool		streamed = false;	/* too large, and already streamed to the client that asked */
-	bool		from_memory = false;
 	bool		stopped = false;	/* its client went away mid-build: nothing to share */
 	bool		reads_all_rows = false;	/* no row-level security applied to the read (ROW_SECURITY_PROBE) */
 };
