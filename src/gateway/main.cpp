@@ -30,6 +30,7 @@
 #include "core/fault_injection.hpp"
 #include "core/sd_notify.hpp"
 #include "core/spawn.hpp"
+#include "db/database.hpp"
 #include "db/sql_names.hpp"
 #include "http/server.hpp"
 #include "http/web_files.hpp"

@@ -4,6 +4,8 @@
  */
 #include "db/db_request.hpp"
 
+#include "db/db_pool.hpp"
+
 namespace gateway {
 
 namespace {

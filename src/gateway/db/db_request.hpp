@@ -36,10 +36,12 @@
 
 #include "core/api_error.hpp"
 #include "core/asio.hpp"
-#include "db/db_pool.hpp"
+#include "core/off_loop.hpp"
 #include "db/role_settings.hpp"
 
 namespace gateway {
+
+class Lease;					/* db_pool.hpp */
 
 struct RequestSettings
 {

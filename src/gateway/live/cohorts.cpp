@@ -11,6 +11,7 @@
 
 #include "core/fault_injection.hpp"
 #include "core/gzip.hpp"
+#include "db/database.hpp"
 #include "db/sql_names.hpp"
 #include "http/request_head.hpp"
 #include "live/build_sink.hpp"

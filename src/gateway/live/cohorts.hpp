@@ -64,7 +64,7 @@
 #include "core/api_error.hpp"
 #include "core/asio.hpp"
 #include "core/wake_up.hpp"
-#include "db/database.hpp"
+#include "db/db_request.hpp"
 #include "http/request.hpp"
 #include "http/responder.hpp"
 #include "live/change_feed.hpp"
@@ -72,6 +72,8 @@
 #include "rpc/call_args.hpp"
 
 namespace gateway {
+
+class Database;				/* database.hpp */
 
 /* Everything a document depends on. */
 struct Audience
