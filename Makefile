@@ -21,7 +21,7 @@ DATA = $(wildcard callboard--*.sql)
 # In this order: install loads the app's schema and the extension the
 # others use.
 REGRESS = install category calls formatting filter errors search_path memory guard guard_new bounded stream stream_large views timeline change_signal counts counts_prepared upgrade
-ISOLATION = concurrent_updates stream_snapshot kept_counts
+ISOLATION = concurrent_updates stream_snapshot kept_counts enable_concurrently
 ISOLATION_OPTS = --load-extension=plpgsql
 
 # -MMD -MP: rebuild what includes a changed header (PGXS does not track them).

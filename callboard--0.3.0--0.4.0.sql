@@ -137,6 +137,18 @@ ORDER BY k.category_rank;
 COMMENT ON FUNCTION callboard_enable_change_signal() IS
 'Turns the change signal on: triggers on twilio_calls and hume_agents (as found through search_path) that keep the counts per category and NOTIFY callboard_changes at commit; counts every outbound call first';
 
+-- The same, in two transactions, as CREATE INDEX CONCURRENTLY: writers wait
+-- only while the triggers go in, and the calls are counted while they go on.
+-- Not in a transaction block (it commits the first half itself).
+CREATE PROCEDURE callboard_enable_change_signal_concurrently()
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'callboard_enable_change_signal_concurrently';
+
+COMMENT ON PROCEDURE callboard_enable_change_signal_concurrently() IS
+'Turns the change signal on as callboard_enable_change_signal() does, in two transactions: writers of twilio_calls wait only while the triggers go in, not while the calls are counted';
+
+REVOKE EXECUTE ON PROCEDURE callboard_enable_change_signal_concurrently() FROM PUBLIC;
+
 -- The kept counts are exact only while the count triggers see every change:
 -- after a command that may disable, rename or drop one, this event trigger
 -- drops the counts unless all four are still there and enabled (readers

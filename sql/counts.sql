@@ -187,6 +187,23 @@ SELECT kc.counts() AS after_a_rename;
 SELECT callboard_enable_change_signal();
 SELECT kc.counts() AS on_again;
 
+-- Turned on concurrently: the same counts, in two transactions (writers
+-- wait only for the triggers: specs/enable_concurrently.spec).  Not in a
+-- transaction block, and not for a role that may not turn it on.
+SELECT callboard_disable_change_signal();
+UPDATE twilio_calls SET status = 'busy' WHERE call_sid = 'K5';
+SELECT kc.counts() AS off_meanwhile;
+CALL callboard_enable_change_signal_concurrently();
+SELECT kc.counts() AS on_concurrently, callboard_change_signal_enabled() AS enabled;
+CALL callboard_enable_change_signal_concurrently();
+SELECT kc.counts() AS on_concurrently_again;
+BEGIN;
+CALL callboard_enable_change_signal_concurrently();
+ROLLBACK;
+SET ROLE kc_reader;
+CALL callboard_enable_change_signal_concurrently();
+RESET ROLE;
+
 -- Turning it on: only for the tables' owner, in READ COMMITTED, for a table
 -- whose rows its triggers see, and one table at a time.
 SET ROLE kc_reader;

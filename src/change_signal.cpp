@@ -1,6 +1,7 @@
 /*
  * change_signal.cpp
  *		callboard_enable_change_signal()     RETURNS void
+ *		callboard_enable_change_signal_concurrently()   PROCEDURE
  *		callboard_disable_change_signal()    RETURNS void
  *		callboard_change_signal_enabled()    RETURNS boolean
  *		callboard_notify_change()            RETURNS trigger
@@ -27,7 +28,8 @@
  *
  * Enabling locks writers of twilio_calls out while it counts every outbound
  * call (kept_counts.cpp: recount()), so that the kept counts start exact;
- * enabling again counts again.  The tables' columns and rows are untouched.
+ * enabling again counts again.  The procedure counts in a second
+ * transaction while writers go on.  The tables' columns and rows are untouched.
  * The triggers are not members of the extension (ALTER EXTENSION cannot add
  * a trigger), so each records an automatic dependency on it: DROP EXTENSION
  * drops them with it.  (A dump and restore recreates the triggers without
@@ -75,12 +77,14 @@ extern "C" {
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
 PG_FUNCTION_INFO_V1(callboard_enable_change_signal);
+PG_FUNCTION_INFO_V1(callboard_enable_change_signal_concurrently);
 PG_FUNCTION_INFO_V1(callboard_disable_change_signal);
 PG_FUNCTION_INFO_V1(callboard_change_signal_enabled);
 PG_FUNCTION_INFO_V1(callboard_notify_change);
@@ -202,37 +206,86 @@ drop_trigger(Oid namespace_oid, Oid relid, const char *name)
 							SPI_OK_UTILITY);
 }
 
+/*
+ * Checks what turning the signal on needs and puts the triggers on the
+ * tables found through search_path; returns twilio_calls.  The count
+ * triggers are created under SHARE ROW EXCLUSIVE: writers of twilio_calls
+ * wait from here until the caller commits.
+ */
+static Oid
+put_triggers(Oid namespace_oid)
+{
+	Oid			calls = table_oid("twilio_calls", false);
+	Oid			agents = table_oid("hume_agents", false);
+	Oid			count_function = count_function_oid(namespace_oid);
+
+	if (!OidIsValid(count_function))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("callboard's SQL objects are older than its library"),
+				 errhint("ALTER EXTENSION callboard UPDATE, then turn the signal on.")));
+	check_owner(calls);
+	check_owner(agents);
+	check_countable(calls);
+	check_counts_elsewhere(calls, count_function);
+
+	drop_trigger(namespace_oid, calls, kNotifyTrigger);	/* 0.3.0's: the count triggers notify */
+	for (const CountTrigger &t : kCountTriggers)
+	{
+		create_trigger(namespace_oid, calls, t.name, t.event, t.referencing, "callboard_count_changes");
+		fire_always(calls, t.name);
+	}
+	create_trigger(namespace_oid, agents, kNotifyTrigger, "INSERT OR UPDATE OR DELETE OR TRUNCATE", "",
+				   "callboard_notify_change");
+	return calls;
+}
+
 extern "C" Datum
 callboard_enable_change_signal(PG_FUNCTION_ARGS)
 {
 	callboard::guard("callboard_enable_change_signal", [&] {
 		/* The trigger functions and the counts are ours, in the schema this function is in. */
 		Oid			namespace_oid = get_func_namespace(fcinfo->flinfo->fn_oid);
-		Oid			calls = table_oid("twilio_calls", false);
-		Oid			agents = table_oid("hume_agents", false);
+		Oid			calls = put_triggers(namespace_oid);
 
-		Oid			count_function = count_function_oid(namespace_oid);
-
-		if (!OidIsValid(count_function))
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("callboard's SQL objects are older than its library"),
-					 errhint("ALTER EXTENSION callboard UPDATE, then turn the signal on.")));
-		check_owner(calls);
-		check_owner(agents);
-		check_countable(calls);
-		check_counts_elsewhere(calls, count_function);
-
-		drop_trigger(namespace_oid, calls, kNotifyTrigger);	/* 0.3.0's: the count triggers notify */
-		for (const CountTrigger &t : kCountTriggers)
-		{
-			create_trigger(namespace_oid, calls, t.name, t.event, t.referencing, "callboard_count_changes");
-			fire_always(calls, t.name);
-		}
-		create_trigger(namespace_oid, agents, kNotifyTrigger, "INSERT OR UPDATE OR DELETE OR TRUNCATE", "",
-					   "callboard_notify_change");
 		recount(namespace_oid, calls);
 		Async_Notify(callboard::kChangeChannel, "enabled");
+	});
+	PG_RETURN_VOID();
+}
+
+/*
+ * CALL callboard_enable_change_signal_concurrently(): the same, in two
+ * transactions, as CREATE INDEX CONCURRENTLY does, so that writers wait only
+ * while the triggers go in.  The first puts the triggers and empty delta
+ * slots and commits (the signal is on, readers count); the second counts the
+ * calls while webhooks go on and keeps the base (kept_counts.cpp says why it
+ * is exact).  Interrupted in between, the signal stays on and readers count
+ * until it is called again.
+ */
+extern "C" Datum
+callboard_enable_change_signal_concurrently(PG_FUNCTION_ARGS)
+{
+	callboard::guard("callboard_enable_change_signal_concurrently", [&] {
+		CallContext *call = (fcinfo->context != NULL && IsA(fcinfo->context, CallContext)) ?
+			(CallContext *) fcinfo->context : NULL;
+
+		if (call == NULL || call->atomic)
+			ereport(ERROR,
+					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+					 errmsg("callboard_enable_change_signal_concurrently() cannot run inside a transaction block"),
+					 errhint("CALL it on its own, with autocommit on; inside a transaction, "
+							 "SELECT callboard_enable_change_signal() counts while writers wait.")));
+		Oid			namespace_oid = get_func_namespace(fcinfo->flinfo->fn_oid);
+		Oid			calls = put_triggers(namespace_oid);
+
+		start_deltas_without_base(namespace_oid, calls);
+		Async_Notify(callboard::kChangeChannel, "enabled");
+		if (SPI_connect_ext(SPI_OPT_NONATOMIC) != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		SPI_commit();
+		count_base_alongside_writers(namespace_oid, calls);
+		SPI_finish();
 	});
 	PG_RETURN_VOID();
 }

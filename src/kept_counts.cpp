@@ -422,6 +422,30 @@ count_every_row(Oid namespace_oid, Oid calls_relid, bool fresh_snapshot, int64 c
 	end_as_owner(&owner);
 }
 
+/*
+ * Empties the counts table and puts kSlots empty delta slots in it, and the
+ * base row (slot 0) if `base` is given.  Writers of the calls must be locked
+ * out: a delta of theirs would go with the rows deleted.
+ */
+static void
+reset_counts(Oid namespace_oid, const int64 *base)
+{
+	const char *schema = quote_identifier(get_namespace_name(namespace_oid));
+
+	run_on_counts(namespace_oid, "DELETE FROM %1$s.callboard_call_counts", SPI_OK_DELETE);
+	run_as_counts_owner(namespace_oid,
+						psprintf("INSERT INTO %s.callboard_call_counts"
+								 " SELECT s, 0, 0, 0, 0 FROM pg_catalog.generate_series(1, %d) s",
+								 schema, kSlots),
+						SPI_OK_INSERT);
+	if (base != NULL)
+		run_as_counts_owner(namespace_oid,
+							psprintf("INSERT INTO %s.callboard_call_counts VALUES (0, " INT64_FORMAT ", "
+									 INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT ")",
+									 schema, base[0], base[1], base[2], base[3]),
+							SPI_OK_INSERT);
+}
+
 void
 recount(Oid namespace_oid, Oid calls_relid)
 {
@@ -440,14 +464,63 @@ recount(Oid namespace_oid, Oid calls_relid)
 				 errhint("Call it in a READ COMMITTED transaction (the default).")));
 	LockRelationOid(calls_relid, ShareRowExclusiveLock);
 	count_every_row(namespace_oid, calls_relid, true, counts);
-	run_on_counts(namespace_oid, "DELETE FROM %1$s.callboard_call_counts", SPI_OK_DELETE);
-	run_as_counts_owner(namespace_oid,
-						psprintf("INSERT INTO %s.callboard_call_counts"
-								 " SELECT 0, " INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT
-								 " UNION ALL SELECT s, 0, 0, 0, 0 FROM pg_catalog.generate_series(1, %d) s",
-								 quote_identifier(get_namespace_name(namespace_oid)),
-								 counts[0], counts[1], counts[2], counts[3], kSlots),
-						SPI_OK_INSERT);
+	reset_counts(namespace_oid, counts);
+}
+
+void
+start_deltas_without_base(Oid namespace_oid, Oid calls_relid)
+{
+	LockRelationOid(calls_relid, ShareRowExclusiveLock);
+	reset_counts(namespace_oid, NULL);
+}
+
+/*
+ * Why the base is exact.  Every writer of the calls that committed before
+ * the triggers did so before start_deltas_without_base()'s transaction took
+ * its lock; every one after it fires them.  So in any later snapshot S,
+ * count(S) = base + deltas(S), base being what the writers before the
+ * triggers left: base = count(S) - deltas(S), both read in one snapshot.
+ * A TRUNCATE meanwhile zeroes the deltas and leaves no row before the
+ * triggers, so the same holds with base 0.
+ */
+bool
+count_base_alongside_writers(Oid namespace_oid, Oid calls_relid)
+{
+	int64		counted[callboard::kCategoryCount];
+	int64		deltas[callboard::kCategoryCount];
+
+	/* Held to commit: TRUNCATE and trigger changes wait for the base. */
+	Relation	calls = try_table_open(calls_relid, AccessShareLock);
+
+	if (calls == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("twilio_calls was dropped before its calls were counted")));
+	bool		counting = count_triggers_enabled(calls, count_function_oid(namespace_oid));
+
+	table_close(calls, NoLock);
+	if (!counting)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the count triggers of \"%s\" changed before its calls were counted", get_rel_name(calls_relid)),
+				 errhint("Turn the signal on again.")));
+
+	PushActiveSnapshot(GetTransactionSnapshot());
+	count_every_row(namespace_oid, calls_relid, false, counted);
+	bool		based = read_kept_counts(namespace_oid, deltas);
+
+	PopActiveSnapshot();
+	if (based)
+		return false;			/* another call counted first */
+	for (int i = 0; i < callboard::kCategoryCount; i++)
+		counted[i] -= deltas[i];
+	/* One that counts at the same time waits here for this one, and keeps its base. */
+	return run_as_counts_owner(namespace_oid,
+							   psprintf("INSERT INTO %s.callboard_call_counts VALUES (0, " INT64_FORMAT ", "
+										INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT ") ON CONFLICT (slot) DO NOTHING",
+										quote_identifier(get_namespace_name(namespace_oid)),
+										counted[0], counted[1], counted[2], counted[3]),
+							   SPI_OK_INSERT) > 0;
 }
 
 bool

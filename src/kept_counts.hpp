@@ -90,6 +90,22 @@ void		zero_kept_counts(Oid namespace_oid);
  */
 void		recount(Oid namespace_oid, Oid calls_relid);
 
+/*
+ * The first half of turning the counts on without locking writers out for
+ * a count: locks writers out until the caller commits (a moment: they wait
+ * for the triggers, not a count) and leaves empty delta slots and no base,
+ * so readers count until count_base_alongside_writers() runs, in a later
+ * transaction.
+ */
+void		start_deltas_without_base(Oid namespace_oid, Oid calls_relid);
+
+/*
+ * The second half, while writers go on: counts every outbound call and the
+ * deltas the triggers kept since the first half, in one snapshot, and keeps
+ * the difference as the base.  False if a base was already there.
+ */
+bool		count_base_alongside_writers(Oid namespace_oid, Oid calls_relid);
+
 /* The counts are no longer kept (the base row goes: readers count again); false if they were not. */
 bool		forget_kept_counts(Oid namespace_oid);
 

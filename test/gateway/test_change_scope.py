@@ -7,7 +7,9 @@ the calls of the categories its document shows (a page, a filtered document)
 and on nothing else of the audience than its function, arguments, role and
 whether it has a token; one under a policy depends on every change."""
 import json
+import queue
 import random
+import threading
 import time
 
 import pytest
@@ -226,3 +228,93 @@ def test_no_change_is_ever_skipped_where_it_shows(live, cluster, scope_db):
                 assert latest[name] == want, "step %d: %s shows an old document" % (step, name)
     finally:
         close(streams)
+
+
+def peak_refreshes(cluster, seconds, until=None):
+    """The most slow reads (those asleep in slow_read()) the gateway ran at
+    once, sampled from pg_stat_activity; the ordinary request's quick read is
+    not one of them."""
+    conn = cluster.connect(DB)
+    conn.autocommit = True
+    cur = conn.cursor()
+    peak, deadline = 0, time.time() + seconds
+    while time.time() < deadline and not (until and until()):
+        cur.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = 'authenticator' AND state = 'active'"
+                    " AND wait_event = 'PgSleep'")
+        peak = max(peak, cur.fetchone()[0])
+        time.sleep(0.01)
+    conn.close()
+    return peak
+
+
+def test_refreshes_never_hold_more_connections_than_the_budget(upstream, cluster, scope_db):
+    """Eight audiences under a policy that makes each read take 0.3 s, one
+    commit that changes all of them: with callboard-live-max-refreshes at its
+    default (2) and a pool of 8, at most 2 reads run at once, every stream
+    still gets the change, and an ordinary request is answered while they
+    wait.  Raised to 4 by a reload, more run at once (so the sampling sees
+    a breach)."""
+    cur = scope_db.cursor()
+    cur.execute("SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'scope_slow')")
+    if cur.fetchone()[0]:
+        cur.execute("CREATE ROLE scope_slow NOLOGIN")
+    cur.execute("GRANT scope_slow TO authenticator; GRANT USAGE ON SCHEMA api TO scope_slow;"
+                " GRANT SELECT ON twilio_calls, hume_agents TO scope_slow")
+    # A scalar subquery: run once per read, so each read takes 0.3 s.
+    cur.execute("CREATE FUNCTION public.slow_read() RETURNS boolean LANGUAGE sql VOLATILE"
+                " AS $$ SELECT true FROM pg_sleep(0.3) $$")
+    cur.execute("CREATE POLICY slow ON twilio_calls TO scope_slow USING ((SELECT public.slow_read()))")
+    g = harness.Gateway(upstream, DB, db_pool=8, callboard_live_poll_interval=60)
+    audiences = {"viewer %d" % k: ("/rpc/scheduled_outbound_calls_summary", token("scope_slow", viewer=k))
+                 for k in range(8)}
+    streams = {}
+    try:
+        deadline = time.time() + 10
+        while not any(l.get("event") == "change signal: listening" for l in g.log_lines()) and time.time() < deadline:
+            time.sleep(0.05)
+        for budget in (2, 4):
+            if budget != 2:
+                g.reload(callboard_live_max_refreshes=budget)
+            streams = open_streams(g, audiences)
+            got = {}
+
+            def all_got():
+                for name, s in streams.items():
+                    if name not in got:
+                        try:
+                            got[name] = s.next(timeout=0.001)
+                        except queue.Empty:
+                            pass
+                return len(got) == len(streams)
+
+            ordinary = {}
+
+            def ask():
+                started = time.time()
+                r = requests.get(g.url + "/rpc/scheduled_outbound_calls_summary", headers=token(viewer="ordinary"),
+                                 timeout=10)
+                ordinary["status"], ordinary["done"] = r.status_code, time.time()
+                ordinary["seconds"] = ordinary["done"] - started
+
+            cur.execute("UPDATE twilio_calls SET status = 'completed' WHERE id = %s", (outbound(scope_db, "pending"),))
+            time.sleep(0.05)
+            asker = threading.Thread(target=ask)
+            asker.start()
+            peak = peak_refreshes(cluster, 15, all_got)
+            asker.join()
+            finished = time.time()
+            assert len(got) == len(streams), "streams that never got the change: %s" % sorted(set(streams) - set(got))
+            assert all(e[0] == "message" for e in got.values())
+            assert ordinary["status"] == 200
+            if budget == 2:
+                assert peak == 2, "reads at once: %d, budget 2" % peak
+                # Eight 0.3 s reads two at a time take 1.2 s; the ordinary request did not wait for them.
+                assert ordinary["done"] < finished - 0.3, ordinary
+            else:
+                assert peak > 2, "with a budget of 4, only %d at once" % peak
+            close(streams)
+            streams = {}
+    finally:
+        close(streams)
+        g.stop()
+        cur.execute("DROP POLICY slow ON twilio_calls; DROP FUNCTION public.slow_read()")

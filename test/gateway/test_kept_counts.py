@@ -3,7 +3,8 @@ eight writers (moves, direction changes, inserts, upserts, deletes, bulk
 updates, savepoints rolled back and released, rollbacks, prepared
 transactions committed and rolled back, COPY and TRUNCATE), the kept counts
 equal a count of the rows; and every snapshot taken while the writers run
-sees them equal too.  (CALLBOARD_COUNTS_TRANSACTIONS sets the number.)"""
+sees them equal too.  (CALLBOARD_COUNTS_TRANSACTIONS sets the number.)
+Then the signal turned on again and again, concurrently, while they write."""
 import io
 import os
 import random
@@ -162,4 +163,42 @@ def test_kept_counts_equal_the_rows_after_100000_concurrent_transactions(cluster
                 " (scheduled_outbound_calls() -> 'summary')::text")
     summary, document = cur.fetchone()
     assert summary == document
+    checker.close()
+
+
+def test_kept_counts_exact_when_turned_on_while_writers_write(cluster, counts_db):
+    """CALL callboard_enable_change_signal_concurrently() six times while eight
+    writers run 24,000 more transactions (after turning the signal off, or
+    over counts already kept): every snapshot sees the counts not kept or
+    equal to the rows, the writers wait only while the triggers go in, and at
+    the end the counts are kept and equal the rows."""
+    budget = 3000
+    writers = [Writer(cluster, 100 + w, budget, {budget // 2} if w == 0 else set()) for w in range(WRITERS)]
+    checker = cluster.connect("counts")
+    checker.autocommit = True
+    cur = checker.cursor()
+    cur.execute("SET search_path = public, api")
+    for w in writers:
+        w.start()
+    turned_on, checked, unequal = 0, 0, []
+    while any(w.is_alive() for w in writers):
+        if turned_on < 6 and checked % 10 == 5:
+            if turned_on % 2 == 0:
+                cur.execute("SELECT api.callboard_disable_change_signal()")
+            cur.execute("CALL api.callboard_enable_change_signal_concurrently()")
+            turned_on += 1
+        kept, counted = verify(cur)
+        checked += 1
+        if None not in kept and kept != counted:
+            unequal.append((kept, counted))
+        time.sleep(0.02)
+    for w in writers:
+        w.join()
+    errors = [w.error for w in writers if w.error]
+    assert not errors, errors
+    assert turned_on == 6, "the writers finished before the signal was turned on six times"
+    assert unequal == [], "snapshots where the kept counts differ from the rows"
+    kept, counted = verify(cur)
+    assert None not in kept, "the counts are not kept after the last call"
+    assert kept == counted
     checker.close()

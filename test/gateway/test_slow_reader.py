@@ -13,7 +13,7 @@ import harness
 from conftest import make_token
 
 RPC = "/rpc/scheduled_outbound_calls"
-INTERVAL_MS = 100  # callboard-live-interval-ms's default
+INTERVAL_MS = 75  # callboard-live-interval-ms's default
 
 
 @pytest.fixture(scope="module")

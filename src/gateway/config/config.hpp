@@ -70,7 +70,7 @@ struct Config
 	/* Documents kept per audience, and pushed live (cohorts.hpp). */
 	std::size_t callboard_cache_bytes = 32 * 1024 * 1024;	/* all cached documents */
 	std::size_t callboard_cache_max_entry_bytes = 4 * 1024 * 1024;	/* larger ones stream, uncached */
-	int			callboard_live_interval_ms = 100;		/* at most one refresh per audience this often */
+	int			callboard_live_interval_ms = 75;		/* at most one refresh per audience this often */
 	int			callboard_live_max_refreshes = 2;	/* refreshes of watched documents running at once */
 	int			callboard_live_poll_interval = 5;		/* seconds, without the change signal */
 	int			callboard_live_keepalive = 20;			/* seconds between comments on an idle event stream */
