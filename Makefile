@@ -38,13 +38,15 @@ include $(PGXS)
 
 # callboard-gateway: a C++20 program (coroutines; no server headers) on
 # Debian's Boost.Asio and Boost.Beast (header-only), libpq, libjwt, OpenSSL, zlib.
-GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp)))
+# main.cpp, and one folder per layer (docs/architecture.md); includes name the
+# folder ("db/database.hpp"), from src/gateway.
+GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp src/gateway/*/*.cpp)))
 # The status -> category mapping, pure C++ shared with the extension (compiled
 # again, with the gateway's flags).
 GATEWAY_OBJS += src/call_category.gateway.o
 # Where the dashboard page (web/) is installed, and where the gateway looks for it.
 CALLBOARD_WEB_ROOT ?= $(datadir)/callboard/web
-GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -I$(shell $(PG_CONFIG) --includedir) \
+GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -Isrc/gateway -I$(shell $(PG_CONFIG) --includedir) \
 	-DCALLBOARD_VERSION='"$(EXTVERSION)"' -DCALLBOARD_WEB_ROOT='"$(CALLBOARD_WEB_ROOT)"'
 # GCC 12 warns that Asio's coroutine frames are freed by another operator
 # delete than allocated them: Asio allocates and frees them through its own

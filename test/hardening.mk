@@ -26,20 +26,20 @@ FUZZ_CXXFLAGS = -std=c++20 -g -O1 $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link \
 	-Isrc -Isrc/gateway -I$(shell $(PG_CONFIG) --includedir)
 
 # What each target links besides its own file.
-fuzz_query_string_SRCS = src/gateway/query_string.cpp
-fuzz_request_head_SRCS = src/gateway/request_head.cpp
-fuzz_call_args_SRCS = src/gateway/call_args.cpp src/gateway/json_body.cpp src/gateway/api_error.cpp \
-	src/gateway/query_string.cpp src/call_category.cpp
-fuzz_jwt_auth_SRCS = src/gateway/jwt_auth.cpp src/gateway/base64.cpp src/gateway/api_error.cpp
+fuzz_query_string_SRCS = src/gateway/http/query_string.cpp
+fuzz_request_head_SRCS = src/gateway/http/request_head.cpp
+fuzz_call_args_SRCS = src/gateway/rpc/call_args.cpp src/gateway/core/json_body.cpp src/gateway/core/api_error.cpp \
+	src/gateway/http/query_string.cpp src/call_category.cpp
+fuzz_jwt_auth_SRCS = src/gateway/auth/jwt_auth.cpp src/gateway/core/base64.cpp src/gateway/core/api_error.cpp
 fuzz_jwt_auth_LIBS = -ljwt -lcrypto
-fuzz_config_SRCS = src/gateway/config.cpp src/gateway/base64.cpp src/gateway/trusted_proxies.cpp
+fuzz_config_SRCS = src/gateway/config/config.cpp src/gateway/core/base64.cpp src/gateway/core/address_range.cpp
 fuzz_config_LIBS = -lcrypto
-fuzz_django_password_SRCS = src/gateway/django_password.cpp src/gateway/base64.cpp
+fuzz_django_password_SRCS = src/gateway/auth/django_password.cpp src/gateway/core/base64.cpp
 fuzz_django_password_LIBS = -lcrypto
 fuzz_page_cursor_SRCS = src/page_cursor.cpp
 fuzz_status_filter_SRCS = src/call_category.cpp
-fuzz_timeline_window_SRCS = src/timeline_window.cpp src/json_format.cpp src/gateway/document_expiry.cpp \
-	src/gateway/json_body.cpp
+fuzz_timeline_window_SRCS = src/timeline_window.cpp src/json_format.cpp src/gateway/live/document_expiry.cpp \
+	src/gateway/core/json_body.cpp
 
 FUZZ_BINARIES = $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 FUZZ_OBJS = $(sort $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/obj/test/fuzz/$(t)_fuzz.o \

@@ -14,10 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "call_args.hpp"
+#include "core/json_body.hpp"
 #include "fuzz_check.hpp"
-#include "json_body.hpp"
-#include "query_string.hpp"
+#include "http/query_string.hpp"
+#include "rpc/call_args.hpp"
 
 using namespace gateway;
 

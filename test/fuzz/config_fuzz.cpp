@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "config.hpp"
+#include "config/config.hpp"
 #include "fuzz_check.hpp"
 
 using namespace gateway;

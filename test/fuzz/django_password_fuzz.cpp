@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <string>
 
-#include "base64.hpp"
-#include "django_password.hpp"
+#include "auth/django_password.hpp"
+#include "core/base64.hpp"
 #include "fuzz_check.hpp"
 
 using namespace gateway;

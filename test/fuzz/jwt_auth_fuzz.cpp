@@ -22,9 +22,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/jwt_auth.hpp"
+#include "auth/jwt_handle.hpp"
 #include "fuzz_check.hpp"
-#include "jwt_auth.hpp"
-#include "jwt_handle.hpp"
 
 using namespace gateway;
 

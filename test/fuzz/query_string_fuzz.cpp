@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "fuzz_check.hpp"
-#include "query_string.hpp"
+#include "http/query_string.hpp"
 
 using gateway::parse_target;
 using gateway::percent_decode;

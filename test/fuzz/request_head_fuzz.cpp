@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fuzz_check.hpp"
-#include "request_head.hpp"
+#include "http/request_head.hpp"
 #include "utf8.hpp"
 
 using gateway::HeaderFields;

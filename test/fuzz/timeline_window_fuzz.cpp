@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "document_expiry.hpp"
 #include "fuzz_check.hpp"
 #include "json_format.hpp"
+#include "live/document_expiry.hpp"
 #include "timeline_window.hpp"
 
 using namespace callboard;

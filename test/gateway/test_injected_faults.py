@@ -1,7 +1,7 @@
 """An exception anywhere on the build and refresh paths leaves nothing behind.
 
 The gateway is started with CALLBOARD_TEST_FAULTS naming one fault point
-(src/gateway/fault_injection.hpp): the first time the point is passed it
+(src/gateway/core/fault_injection.hpp): the first time the point is passed it
 throws.  Each point sits between two co_awaits while something is held: a
 pooled connection, a place in the pool's queue, a build others wait for, a
 build registered for cancelling, a refresh due.  Whatever the point, the

@@ -36,7 +36,7 @@ def start_fake(tmp_path, monkeypatch, report):
 
 @pytest.mark.parametrize("report", [
     "==4242==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000010",
-    "src/gateway/jwt_auth.cpp:60:3: runtime error: signed integer overflow",
+    "src/gateway/auth/jwt_auth.cpp:60:3: runtime error: signed integer overflow",
     "==4242==ERROR: LeakSanitizer: detected memory leaks",
 ])
 def test_a_sanitizer_report_fails_the_test(tmp_path, monkeypatch, report):

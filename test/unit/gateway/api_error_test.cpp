@@ -1,7 +1,7 @@
 // PostgREST's SQLSTATE -> HTTP table, row by row, and the error body.
 #include <gtest/gtest.h>
 
-#include "api_error.hpp"
+#include "core/api_error.hpp"
 
 using gateway::http_status_for_sqlstate;
 

@@ -1,7 +1,7 @@
 // Both alphabets, with or without padding; garbage refused.
 #include <gtest/gtest.h>
 
-#include "base64.hpp"
+#include "core/base64.hpp"
 
 TEST(Base64, Alphabets)
 {

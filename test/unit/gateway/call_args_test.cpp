@@ -1,7 +1,7 @@
 // The functions /rpc serves, their arguments from the three routes, and the SQL built.
 #include <gtest/gtest.h>
 
-#include "call_args.hpp"
+#include "rpc/call_args.hpp"
 
 using gateway::ApiError;
 using gateway::RpcArgs;

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <set>
 
-#include "change_feed.hpp"
-#include "config.hpp"
+#include "config/config.hpp"
+#include "live/change_feed.hpp"
 
 using namespace gateway;
 

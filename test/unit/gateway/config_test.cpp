@@ -1,7 +1,7 @@
 // postgrest.conf parsing, PGRST_* overrides, and refused values.
 #include <gtest/gtest.h>
 
-#include "config.hpp"
+#include "config/config.hpp"
 
 using gateway::ConfigError;
 using gateway::make_config;

@@ -1,7 +1,7 @@
 // Which origins may call, and what they are told.
 #include <gtest/gtest.h>
 
-#include "cors.hpp"
+#include "http/cors.hpp"
 
 namespace {
 std::string header(const gateway::Headers &headers, const std::string &name)

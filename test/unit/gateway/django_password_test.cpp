@@ -1,7 +1,7 @@
 // Django's pbkdf2_sha256 hashes: the fixture's two users, made by real Django.
 #include <gtest/gtest.h>
 
-#include "django_password.hpp"
+#include "auth/django_password.hpp"
 
 using gateway::check_django_password;
 using gateway::kMaxDjangoIterations;

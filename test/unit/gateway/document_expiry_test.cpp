@@ -3,8 +3,8 @@
 
 #include <chrono>
 
-#include "call_args.hpp"
-#include "document_expiry.hpp"
+#include "live/document_expiry.hpp"
+#include "rpc/call_args.hpp"
 
 using namespace std::chrono;
 using gateway::parse_utc_timestamp;

@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "jwt_auth.hpp"
-#include "simplejwt.hpp"
+#include "auth/jwt_auth.hpp"
+#include "auth/simplejwt.hpp"
 
 using gateway::ApiError;
 using gateway::Auth;

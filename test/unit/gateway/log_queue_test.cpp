@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "log_queue.hpp"
+#include "core/log_queue.hpp"
 
 using gateway::LogQueue;
 

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "off_loop.hpp"
+#include "core/off_loop.hpp"
 
 using namespace gateway;
 

@@ -8,7 +8,7 @@
 #include <regex>
 #include <sstream>
 
-#include "call_args.hpp"
+#include "rpc/call_args.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "token_cache.hpp"
+#include "auth/token_cache.hpp"
 
 using namespace gateway;
 

@@ -2,8 +2,8 @@
 // proxy names in X-Forwarded-For.
 #include <gtest/gtest.h>
 
-#include "config.hpp"
-#include "trusted_proxies.hpp"
+#include "auth/trusted_proxies.hpp"
+#include "config/config.hpp"
 
 using namespace gateway;
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "wake_up.hpp"
+#include "core/wake_up.hpp"
 
 using namespace gateway;
 using Clock = std::chrono::steady_clock;

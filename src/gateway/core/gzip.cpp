@@ -1,0 +1,71 @@
+/*
+ * gzip.cpp
+ *		deflate with a gzip wrapper, in one call; the Accept-Encoding test.
+ */
+#include "core/gzip.hpp"
+
+#include <zlib.h>
+
+#include <cctype>
+#include <new>
+
+namespace gateway {
+
+std::string
+gzip(std::string_view text)
+{
+	z_stream	z{};
+	/* 15 + 16: the largest window, with a gzip header and trailer. */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		throw std::bad_alloc();
+	std::string out(deflateBound(&z, text.size()), '\0');
+	z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(text.data()));
+	z.avail_in = static_cast<uInt>(text.size());
+	z.next_out = reinterpret_cast<Bytef *>(out.data());
+	z.avail_out = static_cast<uInt>(out.size());
+	int			rc = deflate(&z, Z_FINISH);
+	out.resize(z.total_out);
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END)
+		throw std::bad_alloc();
+	return out;
+}
+
+bool
+accepts_gzip(std::string_view header)
+{
+	/* Each item: coding [; q=value]. */
+	while (!header.empty())
+	{
+		std::size_t comma = header.find(',');
+		std::string_view item = header.substr(0, comma);
+		header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+
+		std::size_t semi = item.find(';');
+		std::string_view coding = item.substr(0, semi);
+		while (!coding.empty() && std::isspace(static_cast<unsigned char>(coding.front())))
+			coding.remove_prefix(1);
+		while (!coding.empty() && std::isspace(static_cast<unsigned char>(coding.back())))
+			coding.remove_suffix(1);
+		std::string lowered;
+		for (char c : coding)
+			lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+		if (lowered != "gzip" && lowered != "*")
+			continue;
+		if (semi == std::string_view::npos)
+			return true;
+		std::string_view params = item.substr(semi + 1);
+		std::size_t q = params.find("q=");
+		if (q == std::string_view::npos)
+			return true;
+		std::string_view value = params.substr(q + 2);
+		/* q=0, q=0.0, q=0.000: refused; anything else accepts. */
+		bool		zero = !value.empty() && value.front() == '0';
+		for (std::size_t i = 1; zero && i < value.size() && !std::isspace(static_cast<unsigned char>(value[i])); i++)
+			zero = value[i] == '.' || value[i] == '0';
+		return !zero;
+	}
+	return false;
+}
+
+}								/* namespace gateway */

@@ -1,0 +1,680 @@
+/*
+ * http_session.cpp
+ *		A connection's life, top to bottom: wait, read with limits, serve,
+ *		answer, again.  Boost.Beast parses and serializes; nothing else in the
+ *		gateway sees it.
+ */
+/* Beast's string views as std::string_view, as everywhere else (this is its only user). */
+#define BOOST_BEAST_USE_STD_STRING_VIEW
+
+#include "http/http_session.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/spawn.hpp"
+#include "http/query_string.hpp"
+#include "http/request_head.hpp"
+
+namespace gateway {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/* What an idle connection may keep of its read buffer: one ordinary request's head. */
+constexpr std::size_t kIdleBufferBytes = 4096;
+
+/* How long, and how much, a refused client's remaining bytes are read and dropped. */
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr std::size_t kLingerBytes = 4 << 20;
+
+ApiError
+transport_error(int status, std::string message, std::optional<std::string> details = std::nullopt)
+{
+	return ApiError{status, "HTTP" + std::to_string(status), std::move(message), std::move(details),
+					std::nullopt, {}};
+}
+
+template <class Name>
+std::optional<std::string>
+header(const http::fields &fields, Name name)
+{
+	auto		it = fields.find(name);
+	if (it == fields.end())
+		return std::nullopt;
+	return std::string(it->value());
+}
+
+}								/* namespace */
+
+HttpLimits
+http_limits(const Config &config)
+{
+	return HttpLimits{
+		config.callboard_max_uri_bytes,
+		config.callboard_max_header_bytes,
+		config.callboard_max_headers,
+		config.callboard_max_body_bytes,
+		std::chrono::seconds(config.callboard_request_timeout),
+		std::chrono::seconds(config.callboard_keep_alive_timeout),
+		config.callboard_min_send_rate,
+	};
+}
+
+class Session : public Responder, public std::enable_shared_from_this<Session>
+{
+public:
+	Session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App &app, ExchangeLog &log)
+		: stream_(std::move(socket)), set_(set), limits_(limits), app_(app), log_(log),
+		  idle_timer_(stream_.get_executor())
+	{
+		boost::system::error_code ec;
+		auto		endpoint = stream_.socket().remote_endpoint(ec);
+		remote_ = ec ? "-" : endpoint.address().to_string();
+		stream_.socket().set_option(tcp::no_delay(true), ec);
+	}
+
+	awaitable<void> run();
+
+	/* Shutdown: an idle connection closes now, a busy one after its response. */
+	void		stop_idle()
+	{
+		if (idle_)
+			stream_.socket().cancel();
+		else if (on_shutdown_)
+			on_shutdown_();
+	}
+
+	/* Grace is over: end whatever runs. */
+	void		close_now()
+	{
+		fire_hangup();
+		boost::system::error_code ec;
+		stream_.socket().close(ec);
+	}
+
+	/* Responder */
+	awaitable<bool> send(const Reply &reply) override;
+	awaitable<bool> begin(const Reply &head, std::optional<std::size_t> content_length) override;
+	awaitable<bool> write(const char *data, std::size_t size) override;
+	awaitable<bool> end() override;
+	void		abort(const std::string &reason) override;
+	void		on_shutdown(std::function<void()> ending) override
+	{
+		on_shutdown_ = std::move(ending);
+		if (set_.stopping() && on_shutdown_)
+			on_shutdown_();
+	}
+	void		add_headers(const Headers &headers) override
+	{
+		extra_headers_.insert(extra_headers_.end(), headers.begin(), headers.end());
+	}
+	void		arm_hangup(std::function<void()> on_hangup) override;
+	void		disarm_hangup() override;
+
+private:
+	awaitable<bool> wait_for_bytes(std::chrono::seconds timeout);
+	awaitable<std::optional<Request>> read_request();
+	awaitable<void> refuse(const ApiError &error);
+	awaitable<void> discard_input();
+	template <class Message>
+	void		fill_head(Message &message, const Reply &head);
+	void		expire_after_sending(std::size_t bytes);
+	void		fire_hangup();
+	std::function<void()> suspend_hangup();
+	void		log_exchange();
+
+	beast::tcp_stream stream_;
+	beast::flat_buffer buffer_;
+	SessionSet &set_;
+	const HttpLimits &limits_;
+	App		   &app_;
+	ExchangeLog &log_;
+	std::string remote_;
+
+	/* Between requests. */
+	net::steady_timer idle_timer_;
+	bool		idle_ = false;
+	unsigned	idle_generation_ = 0;
+
+	/* The exchange under way. */
+	Clock::time_point started_;
+	std::string method_ = "-";
+	std::string path_ = "-";
+	bool		head_ = false;
+	unsigned	version_ = 11;
+	bool		keep_alive_ = true;
+	bool		responded_ = false;
+	bool		broken_ = false;	/* the connection cannot carry another response */
+	bool		refused_ = false;	/* a request refused unread: linger before closing */
+	bool		incomplete_ = false;
+	int			status_ = 0;
+	std::size_t bytes_ = 0;
+	std::string role_;
+	Headers		extra_headers_;
+	std::optional<http::request<http::string_body>> message_;	/* the request being answered */
+	std::optional<http::response<http::buffer_body>> streamed_;
+	std::optional<http::response_serializer<http::buffer_body>> serializer_;
+
+	/* The hang-up watch; what ends an endless response at shutdown. */
+	std::function<void()> on_hangup_;
+	std::function<void()> on_shutdown_;
+	bool		watching_ = false;
+	unsigned	watch_generation_ = 0;
+};
+
+void
+SessionSet::stop_idle()
+{
+	stopping_ = true;
+	for (Session *s : sessions_)
+		s->stop_idle();
+	if (sessions_.empty() && on_drained)
+		on_drained();
+}
+
+void
+SessionSet::close_all()
+{
+	/* close_now() ends each session's coroutine later, on this loop: iterate a copy. */
+	std::vector<Session *> all(sessions_.begin(), sessions_.end());
+	for (Session *s : all)
+		s->close_now();
+}
+
+void
+SessionSet::remove(Session *s)
+{
+	sessions_.erase(s);
+	if (open_connections)
+		(*open_connections)--;
+	if (stopping_ && sessions_.empty() && on_drained)
+		on_drained();
+}
+
+awaitable<void>
+Session::run()
+{
+	/* In the loop's set for as long as this runs, however it ends: shutdown waits for the set to empty. */
+	struct Registered
+	{
+		SessionSet &set;
+		Session    *session;
+		Registered(SessionSet &s, Session *self) : set(s), session(self) { set.add(session); }
+		~Registered() { set.remove(session); }
+	}			registered(set_, this);
+	bool		first = true;
+
+	for (;;)
+	{
+		/*
+		 * A pipelined request may already be here; else wait, holding no large
+		 * buffer (an idle connection keeps at most a small one, reused).
+		 */
+		if (buffer_.size() == 0)
+		{
+			if (buffer_.capacity() > kIdleBufferBytes)
+				buffer_.shrink_to_fit();
+			auto		timeout = first ? limits_.request_timeout : limits_.keep_alive_timeout;
+			if (!co_await wait_for_bytes(timeout))
+				break;
+		}
+		first = false;
+		started_ = Clock::now();
+		method_ = path_ = "-";
+		responded_ = broken_ = incomplete_ = false;
+		status_ = 0;
+		bytes_ = 0;
+		role_.clear();
+		extra_headers_.clear();
+		on_shutdown_ = nullptr;
+
+		std::optional<Request> request = co_await read_request();
+		if (!request)
+			break;
+		std::optional<std::string> failure;
+		try
+		{
+			co_await app_.serve(*request, *this);
+		}
+		catch (const std::exception &e)
+		{
+			failure = e.what();
+			task_failed("request", std::current_exception());
+		}
+		catch (...)
+		{
+			failure = "unknown exception";
+			task_failed("request", std::current_exception());
+		}
+		/* A C++ exception in a handler: 500 if nothing was sent, else a visibly cut response. */
+		if (failure && responded_)
+			abort(*failure);
+		else if (!responded_ && !broken_)
+			co_await send(error_reply(transport_error(500, "Internal server error",
+													  failure.value_or("No response was produced."))));
+		disarm_hangup();
+		log_exchange();
+		/* The request's header fields were views of it: answered, it goes (idle costs nothing). */
+		request.reset();
+		message_.reset();
+		if (broken_ || !keep_alive_ || set_.stopping())
+			break;
+	}
+
+	boost::system::error_code ec;
+	stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+	if (refused_ && !ec)
+		co_await discard_input();
+	stream_.socket().close(ec);
+}
+
+/*
+ * After a refusal the client may still be sending what was refused.  Closing
+ * with its bytes unread makes the kernel answer with a reset, which can
+ * destroy the refusal before the client reads it; so read and drop what comes
+ * for a while first (nginx's lingering close), bounded in time and bytes.
+ */
+awaitable<void>
+Session::discard_input()
+{
+	char		sink[16384];
+	std::size_t taken = 0;
+	boost::system::error_code ec;
+	stream_.expires_after(kLingerTime);
+	while (taken < kLingerBytes)
+	{
+		std::size_t n = co_await stream_.async_read_some(net::buffer(sink),
+														   net::redirect_error(use_awaitable, ec));
+		if (ec)
+			break;
+		taken += n;
+	}
+	stream_.expires_never();
+}
+
+awaitable<bool>
+Session::wait_for_bytes(std::chrono::seconds timeout)
+{
+	if (set_.stopping())
+		co_return false;
+	idle_ = true;
+	unsigned	generation = ++idle_generation_;
+	idle_timer_.expires_after(timeout);
+	idle_timer_.async_wait([self = shared_from_this(), generation](boost::system::error_code ec) {
+		if (!ec && self->idle_ && self->idle_generation_ == generation)
+			self->stream_.socket().cancel();
+	});
+	boost::system::error_code ec;
+	co_await stream_.socket().async_wait(tcp::socket::wait_read, net::redirect_error(use_awaitable, ec));
+	idle_ = false;
+	idle_timer_.cancel();
+	co_return !ec && !set_.stopping();
+}
+
+awaitable<std::optional<Request>>
+Session::read_request()
+{
+	http::request_parser<http::string_body> parser;
+	/* The head's size as a whole; which part is too large is told apart below. */
+	parser.header_limit(static_cast<std::uint32_t>(limits_.max_uri_bytes + limits_.max_header_bytes + 1024));
+	parser.body_limit(limits_.max_body_bytes);
+	boost::system::error_code ec;
+
+	/* The whole request, not each read, must arrive in time. */
+	stream_.expires_after(limits_.request_timeout);
+	co_await http::async_read_header(stream_, buffer_, parser, net::redirect_error(use_awaitable, ec));
+	if (ec == http::error::header_limit)
+	{
+		/*
+		 * Once the request line is whole the parser has taken it (and its
+		 * target) out of the buffer: the fields are too large.  Before, the
+		 * buffer still starts with the line, and tells which one is.
+		 */
+		auto		data = buffer_.data();
+		bool		uri = parser.get().target().empty() &&
+			request_line_too_long(static_cast<const char *>(data.data()), data.size(),
+								  limits_.max_uri_bytes);
+		ApiError	error = transport_error(431, "Request header fields too large");
+		if (uri)
+			error = transport_error(414, "Request URI too long");
+		co_await refuse(error);
+		co_return std::nullopt;
+	}
+	if (ec == http::error::body_limit)
+	{
+		co_await refuse(transport_error(413, "Request body too large",
+										"The limit is " + std::to_string(limits_.max_body_bytes) + " bytes."));
+		co_return std::nullopt;
+	}
+	if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::eof ||
+		ec == net::error::operation_aborted || ec == net::error::connection_reset)
+		co_return std::nullopt;
+	if (ec)
+	{
+		co_await refuse(transport_error(400, "Malformed request", ec.message()));
+		co_return std::nullopt;
+	}
+
+	const auto &message = parser.get();
+	method_ = std::string(message.method_string());
+	version_ = message.version();
+	keep_alive_ = message.keep_alive();
+	head_ = message.method() == http::verb::head;
+	Target		target = parse_target(message.target());
+	path_ = target.path;
+
+	std::size_t count = 0;
+	std::size_t header_bytes = 0;
+	for (const auto &field : message)
+	{
+		count++;
+		header_bytes += field.name_string().size() + field.value().size() + 4;
+	}
+	if (message.target().size() > limits_.max_uri_bytes)
+	{
+		co_await refuse(transport_error(414, "Request URI too long"));
+		co_return std::nullopt;
+	}
+	if (count > limits_.max_headers || header_bytes > limits_.max_header_bytes)
+	{
+		co_await refuse(transport_error(431, "Request header fields too large",
+										"At most " + std::to_string(limits_.max_headers) + " fields of " +
+										std::to_string(limits_.max_header_bytes) + " bytes in all."));
+		co_return std::nullopt;
+	}
+
+	if (!parser.is_done())
+	{
+		auto		expect = message.find(http::field::expect);
+		if (expect != message.end() && beast::iequals(expect->value(), "100-continue"))
+		{
+			http::response<http::empty_body> proceed{http::status::continue_, version_};
+			co_await http::async_write(stream_, proceed, net::redirect_error(use_awaitable, ec));
+			if (ec)
+				co_return std::nullopt;
+		}
+		co_await http::async_read(stream_, buffer_, parser, net::redirect_error(use_awaitable, ec));
+		if (ec == http::error::body_limit)
+		{
+			co_await refuse(transport_error(413, "Request body too large",
+											"The limit is " + std::to_string(limits_.max_body_bytes) + " bytes."));
+			co_return std::nullopt;
+		}
+		if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == net::error::eof ||
+			ec == net::error::connection_reset)
+			co_return std::nullopt;
+		if (ec)
+		{
+			co_await refuse(transport_error(400, "Malformed request", ec.message()));
+			co_return std::nullopt;
+		}
+	}
+	stream_.expires_never();
+
+	/* Kept while the request is served: its header fields are views of it. */
+	message_ = parser.release();
+	const auto &kept = *message_;
+	Request		request;
+	request.method = method_;
+	request.path = std::move(target.path);
+	request.params = std::move(target.params);
+	request.authorization = header(kept, http::field::authorization);
+	request.origin = header(kept, http::field::origin);
+	request.accept = header(kept, http::field::accept).value_or("");
+	request.accept_encoding = header(kept, http::field::accept_encoding).value_or("");
+	request.if_none_match = header(kept, http::field::if_none_match).value_or("");
+	request.last_event_id = header(kept, "Last-Event-ID").value_or("");
+	request.head = head_;
+	request.access_control_request_method = header(kept, http::field::access_control_request_method);
+	request.access_control_request_headers =
+		header(kept, http::field::access_control_request_headers).value_or("");
+	for (const auto &field : kept)
+		request.header_fields.emplace_back(field.name_string(), field.value());
+	request.body = std::move(message_->body());
+	request.remote = remote_;
+	co_return request;
+}
+
+/* A request refused before the application saw it: the error, then the connection closes. */
+awaitable<void>
+Session::refuse(const ApiError &error)
+{
+	keep_alive_ = false;
+	refused_ = true;
+	co_await send(error_reply(error));
+	log_exchange();
+}
+
+template <class Message>
+void
+Session::fill_head(Message &message, const Reply &head)
+{
+	message.result(static_cast<unsigned>(head.status));
+	message.set(http::field::server, "callboard-gateway");
+	message.set(http::field::content_type, head.content_type);
+	for (const auto &h : head.headers)
+		message.insert(h.first, h.second);
+	for (const auto &h : extra_headers_)
+		message.insert(h.first, h.second);
+	message.keep_alive(keep_alive_ && !set_.stopping());
+	status_ = head.status;
+	role_ = head.role;
+	responded_ = true;
+}
+
+void
+Session::expire_after_sending(std::size_t bytes)
+{
+	/* A reader slower than the minimum rate is cut off (with some slack for a pause). */
+	auto		allowed = limits_.request_timeout +
+		std::chrono::seconds(limits_.min_send_rate ? bytes / limits_.min_send_rate : 0);
+	stream_.expires_after(allowed);
+}
+
+awaitable<bool>
+Session::send(const Reply &reply)
+{
+	disarm_hangup();
+	boost::system::error_code ec;
+	expire_after_sending(reply.body.size());
+	if (head_)
+	{
+		http::response<http::empty_body> message{http::status::ok, version_};
+		fill_head(message, reply);
+		message.content_length(reply.body.size());
+		co_await http::async_write(stream_, message, net::redirect_error(use_awaitable, ec));
+	}
+	else
+	{
+		http::response<http::string_body> message{http::status::ok, version_};
+		fill_head(message, reply);
+		message.body() = reply.body;
+		message.prepare_payload();
+		co_await http::async_write(stream_, message, net::redirect_error(use_awaitable, ec));
+		bytes_ = reply.body.size();
+	}
+	stream_.expires_never();
+	broken_ = broken_ || static_cast<bool>(ec);
+	co_return !ec;
+}
+
+awaitable<bool>
+Session::begin(const Reply &head, std::optional<std::size_t> content_length)
+{
+	auto		on_hangup = suspend_hangup();
+	streamed_.emplace(http::status::ok, version_);
+	fill_head(*streamed_, head);
+	if (content_length)
+		streamed_->content_length(*content_length);
+	else
+		streamed_->chunked(true);
+	streamed_->body().data = nullptr;
+	streamed_->body().more = true;
+	serializer_.emplace(*streamed_);
+
+	boost::system::error_code ec;
+	expire_after_sending(0);
+	co_await http::async_write_header(stream_, *serializer_, net::redirect_error(use_awaitable, ec));
+	stream_.expires_never();
+	broken_ = broken_ || static_cast<bool>(ec);
+	if (!ec && on_hangup)
+		arm_hangup(std::move(on_hangup));
+	co_return !ec;
+}
+
+awaitable<bool>
+Session::write(const char *data, std::size_t size)
+{
+	if (broken_)
+		co_return false;
+	if (head_ || size == 0)
+		co_return true;
+	auto		on_hangup = suspend_hangup();
+	streamed_->body().data = const_cast<char *>(data);
+	streamed_->body().size = size;
+	streamed_->body().more = true;
+
+	boost::system::error_code ec;
+	expire_after_sending(size);
+	co_await http::async_write(stream_, *serializer_, net::redirect_error(use_awaitable, ec));
+	stream_.expires_never();
+	/* need_buffer: the piece is sent and the serializer wants the next. */
+	if (ec == http::error::need_buffer)
+		ec = {};
+	if (ec)
+	{
+		broken_ = incomplete_ = true;
+		co_return false;
+	}
+	bytes_ += size;
+	if (on_hangup)
+		arm_hangup(std::move(on_hangup));
+	co_return true;
+}
+
+awaitable<bool>
+Session::end()
+{
+	if (broken_)
+		co_return false;
+	if (!head_)
+	{
+		streamed_->body().data = nullptr;
+		streamed_->body().size = 0;
+		streamed_->body().more = false;
+		boost::system::error_code ec;
+		expire_after_sending(0);
+		co_await http::async_write(stream_, *serializer_, net::redirect_error(use_awaitable, ec));
+		stream_.expires_never();
+		if (ec)
+			broken_ = incomplete_ = true;
+	}
+	serializer_.reset();
+	streamed_.reset();
+	co_return !broken_;
+}
+
+void
+Session::abort(const std::string &reason)
+{
+	broken_ = incomplete_ = true;
+	/* Nothing sent: logged as nginx logs a client that left first. */
+	if (!responded_)
+		status_ = 499;
+	serializer_.reset();
+	streamed_.reset();
+	boost::system::error_code ec;
+	stream_.socket().close(ec);
+	log_event("response to " + method_ + " " + path_ + " cut short: " + reason);
+}
+
+void
+Session::arm_hangup(std::function<void()> on_hangup)
+{
+	on_hangup_ = std::move(on_hangup);
+	/* Bytes of a pipelined request are already here: a hang-up cannot be told from them. */
+	if (buffer_.size() > 0 || broken_)
+		return;
+	watching_ = true;
+	unsigned	generation = ++watch_generation_;
+	stream_.socket().async_wait(tcp::socket::wait_read,
+		[self = shared_from_this(), generation](boost::system::error_code ec) {
+			if (ec || !self->watching_ || self->watch_generation_ != generation)
+				return;
+			char		byte;
+			ssize_t		n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+			if (n > 0)
+			{
+				self->watching_ = false;	/* the next request: it waits its turn */
+				return;
+			}
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			{
+				self->arm_hangup(std::move(self->on_hangup_));
+				return;
+			}
+			self->broken_ = true;
+			self->fire_hangup();
+		});
+}
+
+void
+Session::disarm_hangup()
+{
+	suspend_hangup();
+}
+
+/* Stops watching (a write is about to use the socket); returns what to call, to re-arm after. */
+std::function<void()>
+Session::suspend_hangup()
+{
+	std::function<void()> on_hangup = std::move(on_hangup_);
+	on_hangup_ = nullptr;
+	if (!watching_)
+		return on_hangup;
+	watching_ = false;
+	++watch_generation_;
+	boost::system::error_code ec;
+	stream_.socket().cancel(ec);
+	return on_hangup;
+}
+
+void
+Session::fire_hangup()
+{
+	watching_ = false;
+	++watch_generation_;
+	if (auto f = std::move(on_hangup_))
+	{
+		on_hangup_ = nullptr;
+		f();
+	}
+}
+
+void
+Session::log_exchange()
+{
+	auto		elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+	log_.exchange(AccessRecord{remote_, method_, path_, status_, bytes_, elapsed, role_, incomplete_});
+}
+
+void
+start_session(tcp::socket socket, SessionSet &set, const HttpLimits &limits, App &app, ExchangeLog &log)
+{
+	Executor	loop = socket.get_executor();
+	auto		session = std::make_shared<Session>(std::move(socket), set, limits, app, log);
+	/* The function object, and the session it holds, live until run() ends. */
+	spawn(loop, [session] { return session->run(); }, "session");
+}
+
+}								/* namespace gateway */

@@ -1,0 +1,279 @@
+/*
+ * cohort_refresh.cpp
+ *		Refreshing watched cohorts: after a change, after a poll, at their
+ *		max age; and telling their watchers.
+ */
+#include "live/cohort_state.hpp"
+
+#include "core/fault_injection.hpp"
+#include "core/spawn.hpp"
+
+namespace gateway {
+
+/*
+ * A refresh scheduled or under way.  However it ends, the cohort may be
+ * refreshed again: refresh_due goes down, and a change that came meanwhile
+ * schedules the next.
+ */
+class Cohorts::RefreshDue
+{
+public:
+	RefreshDue(Cohorts &owner, std::shared_ptr<Cohort> c) : owner_(owner), c_(std::move(c)) {}
+	RefreshDue(const RefreshDue &) = delete;
+	RefreshDue &operator=(const RefreshDue &) = delete;
+
+	~RefreshDue()
+	{
+		try
+		{
+			std::lock_guard<std::mutex> lock(owner_.mutex_);
+			c_->refresh_due = false;
+			if (c_->again && !c_->watchers.empty())
+				owner_.schedule(c_);
+		}
+		catch (...)
+		{
+			/* Out of memory: the next change schedules it. */
+		}
+	}
+
+private:
+	Cohorts    &owner_;
+	std::shared_ptr<Cohort> c_;
+};
+
+/* One of the callboard-live-max-refreshes a refresh holds while it runs; the refresher may start another once it is back. */
+class Cohorts::RefreshSlot
+{
+public:
+	explicit	RefreshSlot(Cohorts &owner) : owner_(owner) {}
+	RefreshSlot(const RefreshSlot &) = delete;
+	RefreshSlot &operator=(const RefreshSlot &) = delete;
+
+	~RefreshSlot()
+	{
+		std::shared_ptr<WakeUp> wake;
+		{
+			std::lock_guard<std::mutex> lock(owner_.mutex_);
+			owner_.refreshing_--;
+			wake = owner_.refresher_wake_;
+		}
+		if (wake)
+			wake->notify();
+	}
+
+private:
+	Cohorts    &owner_;
+};
+
+void
+Cohorts::changed(callboard::CategorySet categories)
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+	for (auto &[key, c] : cohorts_)
+		if (!c->watchers.empty() && (depends_on(*c) & categories))
+			schedule(c);
+}
+
+/*
+ * With mutex_ held.  Into the refresher's queue, once: a change while it
+ * waits there is in the read it will get; one while its read runs makes
+ * another (again).  Not before callboard-live-interval-ms after the last.
+ */
+void
+Cohorts::schedule(const std::shared_ptr<Cohort> &c)
+{
+	if (c->refresh_due)
+	{
+		c->again = true;
+		return;
+	}
+	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
+	c->due_at = std::max(Clock::now(), c->last_refresh + interval);
+	c->refresh_due = true;
+	c->again = false;
+	due_.push_back(c);
+	if (refresher_wake_)
+		refresher_wake_->notify();
+}
+
+/*
+ * With mutex_ held: the oldest refresh due by `now`, and every other due
+ * whose document it is too (the same share_key, and reads of both said no
+ * row-level security applied), to be read once for all of them; empty if
+ * none is due, and `next` then says when one will be.
+ */
+std::vector<std::shared_ptr<Cohorts::Cohort>>
+Cohorts::take_due(Clock::time_point now, Clock::time_point &next)
+{
+	std::vector<std::shared_ptr<Cohort>> group;
+	next = Clock::time_point::max();
+	for (auto it = due_.begin(); it != due_.end();)
+	{
+		const std::shared_ptr<Cohort> &c = *it;
+		bool		ready = c->due_at <= now;
+		if (ready && (group.empty() ||
+					  (group.front()->reads_all_rows && c->reads_all_rows &&
+					   c->audience.share_key == group.front()->audience.share_key)))
+		{
+			group.push_back(c);
+			it = due_.erase(it);
+			continue;
+		}
+		if (!ready)
+			next = std::min(next, c->due_at);
+		++it;
+	}
+	return group;
+}
+
+awaitable<void>
+Cohorts::refresher()
+{
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		refresher_wake_ = WakeUp::on(refresh_loop_);
+	}
+	while (!stopping_)
+	{
+		Clock::time_point next = Clock::time_point::max();
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			int			budget = settings_.current()->callboard_live_max_refreshes;
+			while (refreshing_ < budget)
+			{
+				std::vector<std::shared_ptr<Cohort>> group = take_due(Clock::now(), next);
+				if (group.empty())
+					break;
+				refreshing_++;
+				spawn(refresh_loop_, refresh(std::move(group)), "refresh");
+			}
+			if (refreshing_ >= budget)
+				next = Clock::time_point::max();	/* a refresh ending wakes it */
+		}
+		co_await refresher_wake_->wait_until(std::min(next, Clock::now() + std::chrono::seconds(1)));
+	}
+}
+
+/* The first of `group` is read; the others, if its read says they may, take what it got. */
+awaitable<void>
+Cohorts::refresh(std::vector<std::shared_ptr<Cohort>> group)
+{
+	RefreshSlot slot(*this);
+	std::vector<std::unique_ptr<RefreshDue>> due;
+	for (const auto &c : group)
+		due.push_back(std::make_unique<RefreshDue>(*this, c));
+	const std::shared_ptr<Cohort> c = group.front();
+	std::vector<std::shared_ptr<Cohort>> sharers(group.begin() + 1, group.end());
+	try
+	{
+		fault_point("cohort.refresh");
+		std::optional<BuildTicket> ticket;
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			Clock::time_point now = Clock::now();
+			for (const auto &g : group)
+			{
+				g->last_refresh = now;
+				g->again = false;
+			}
+			/* Even beside a GET's build: that one may have begun before the change. */
+			ticket.emplace(*this, c);
+		}
+		Built		built = co_await build(*ticket, nullptr, sharers);
+		fault_point("cohort.refreshed");
+		tell_watchers(c, built);
+		/* What the read got is not theirs (row-level security applied after all, or it failed): each is read for itself. */
+		if (!built.reads_all_rows || built.error || built.too_large)
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			for (const auto &s : sharers)
+				s->again = true;
+		}
+	}
+	catch (...)
+	{
+		/* The watchers hear of it (spawn() logs and counts it). */
+		Built		failed;
+		failed.error = internal_error("the refresh of this document failed");
+		for (const auto &g : group)
+			tell_watchers(g, failed);
+		throw;
+	}
+}
+
+/* After a refresh: a new version, or the current one again after a failure; a failure once. */
+void
+Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
+{
+	std::vector<std::shared_ptr<Watcher>> watchers;
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		counters_.refreshes++;
+		for (const auto &w : c->watchers)
+			if (auto p = w.lock())
+				watchers.push_back(p);
+		std::string failure = built.error ? built.error->code + built.error->message
+			: built.too_large ? "too large" : "";
+		bool		news = failure.empty() &&
+			(built.version->number() != c->offered || !c->failing.empty());
+		bool		tell = news || (!failure.empty() && failure != c->failing);
+		if (news)
+			c->offered = built.version->number();
+		c->failing = failure;
+		if (!tell)
+			watchers.clear();
+	}
+	for (const auto &w : watchers)
+	{
+		if (built.error)
+			w->fail(*built.error);
+		else if (built.too_large)
+			w->fail(too_large_to_watch());
+		else
+			w->offer(built.version);
+	}
+}
+
+awaitable<void>
+Cohorts::poll()
+{
+	/* A tick a second: the intervals are reread each time (a reload applies at once). */
+	constexpr auto kTick = std::chrono::seconds(1);
+	Clock::time_point last_poll = Clock::now();
+	while (!stopping_)
+	{
+		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, kTick);
+		boost::system::error_code ec;
+		co_await poll_timer_->async_wait(net::redirect_error(use_awaitable, ec));
+		poll_timer_.reset();
+		if (stopping_)
+			break;
+		std::shared_ptr<const Config> config = settings_.current();
+		Clock::time_point now = Clock::now();
+		if (!feed_.pushing())
+		{
+			/* Without the feed, time drives the refreshes. */
+			if (now - last_poll >= std::chrono::seconds(config->callboard_live_poll_interval))
+			{
+				last_poll = now;
+				changed();
+			}
+			continue;
+		}
+		last_poll = now;
+		/*
+		 * With it, changes do; and age, for what no notification tells; and
+		 * the clock, for a document that says when it is old (a timeline).
+		 */
+		auto		max_age = std::chrono::seconds(config->callboard_cache_max_age);
+		SystemTime	wall = std::chrono::system_clock::now();
+		std::lock_guard<std::mutex> lock(mutex_);
+		for (auto &[key, c] : cohorts_)
+			if (!c->watchers.empty() && c->current &&
+				(now - std::max(c->read_at, c->last_refresh) >= max_age || wall >= c->expires))
+				schedule(c);
+	}
+}
+
+}								/* namespace gateway */

@@ -1,0 +1,198 @@
+/*
+ * live.cpp
+ *		A watcher per stream, woken on its own loop; the stream's loop.
+ */
+#include "live/live.hpp"
+
+#include <ctime>
+#include <mutex>
+
+#include "core/wake_up.hpp"
+
+namespace gateway {
+
+namespace {
+
+constexpr std::int64_t kCenturySeconds = 100LL * 365 * 24 * 3600;
+
+/*
+ * One stream's mailbox.  The cohort offers from the refresh loop; the
+ * stream takes on its own.  Only the latest version matters: a stream that
+ * is still writing the last one skips those in between, and finds the
+ * latest as soon as it is done (WakeUp remembers the offer).
+ */
+class Mailbox : public Watcher
+{
+public:
+	explicit	Mailbox(Executor loop) : wake_(WakeUp::on(loop)) {}
+
+	void		offer(std::shared_ptr<const Version> version) override
+	{
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			version_ = std::move(version);
+		}
+		wake_->notify();
+	}
+
+	void		fail(const ApiError &error) override
+	{
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			error_ = error;
+		}
+		wake_->notify();
+	}
+
+	/* The stream must end: the client left, or the gateway stops.  (On the stream's loop.) */
+	void		close()
+	{
+		closed_ = true;
+		wake_->notify();
+	}
+
+	bool		closed() const { return closed_; }
+
+	/* Until something arrives (or arrived while the stream was busy), close(), or `until`. */
+	awaitable<void> wait(std::chrono::steady_clock::time_point until)
+	{
+		co_await wake_->wait_until(until);
+	}
+
+	std::shared_ptr<const Version> take_version()
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		return std::move(version_);
+	}
+
+	std::optional<ApiError> take_error()
+	{
+		std::lock_guard<std::mutex> lock(mutex_);
+		std::optional<ApiError> e = std::move(error_);
+		error_.reset();
+		return e;
+	}
+
+private:
+	std::shared_ptr<WakeUp> wake_;
+	std::mutex	mutex_;
+	std::shared_ptr<const Version> version_;
+	std::optional<ApiError> error_;
+	bool		closed_ = false;
+};
+
+/* Stops watching however the stream ends. */
+struct Watching
+{
+	Cohorts    &cohorts;
+	const Audience &audience;
+	std::shared_ptr<Mailbox> mailbox;
+
+	~Watching() { cohorts.unwatch(audience, mailbox); }
+};
+
+std::string
+error_event(const ApiError &error)
+{
+	return "event: error\ndata: " + error_body(error) + "\n\n";
+}
+
+Reply
+stream_head(const std::string &role)
+{
+	Reply		head;
+	head.content_type = "text/event-stream";
+	head.headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
+	head.role = role;
+	return head;
+}
+
+}								/* namespace */
+
+bool
+wants_event_stream(std::string_view accept)
+{
+	return accept.find("text/event-stream") != std::string_view::npos;
+}
+
+awaitable<void>
+serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audience &audience,
+		   std::optional<std::int64_t> expires, std::chrono::seconds keepalive)
+{
+	Executor	loop = co_await net::this_coro::executor;
+	auto		mailbox = std::make_shared<Mailbox>(loop);
+	/* Watch first: a change while the first version is built is not missed. */
+	cohorts.watch(audience, mailbox);
+	Watching	watching{cohorts, audience, mailbox};
+
+	Built		first = co_await cohorts.get(audience);
+	if (first.error || first.too_large)
+	{
+		ApiError	error = first.error ? *first.error : too_large_to_watch();
+		Reply		reply = error_reply(error);
+		reply.role = audience.role;
+		co_return (void) co_await out.send(reply);
+	}
+
+	Reply		head = stream_head(audience.role);
+	if (!co_await out.begin(head, std::nullopt))
+		co_return;
+	out.arm_hangup([mailbox] { mailbox->close(); });
+	out.on_shutdown([mailbox] { mailbox->close(); });
+
+	std::uint64_t sent = 0;
+	if (request.last_event_id != first.version->etag())
+	{
+		if (!co_await out.write(first.version->event().data(), first.version->event().size()))
+			co_return;
+	}
+	sent = first.version->number();
+
+	/*
+	 * Token expiry, as a point on the steady clock; an exp more than a century
+	 * away ends no stream (and in nanoseconds it would overflow the clock).
+	 */
+	auto		now = std::chrono::steady_clock::now();
+	std::optional<std::chrono::steady_clock::time_point> end;
+	std::int64_t left = expires ? *expires - static_cast<std::int64_t>(std::time(nullptr)) : 0;
+	if (expires && left < kCenturySeconds)
+		end = now + std::chrono::seconds(left);
+
+	for (;;)
+	{
+		auto		until = std::chrono::steady_clock::now() + keepalive;
+		if (end && *end < until)
+			until = *end;
+		co_await mailbox->wait(until);
+		if (mailbox->closed())
+			break;
+		if (end && std::chrono::steady_clock::now() >= *end)
+			break;				/* the token expired: end the stream cleanly */
+
+		std::string text;
+		if (auto error = mailbox->take_error())
+		{
+			text += error_event(*error);
+			sent = 0;			/* the next version is news again, even if the bytes are the same */
+		}
+		auto		version = mailbox->take_version();
+		if (version && version->number() != sent)
+		{
+			sent = version->number();
+			if (!text.empty() && !co_await out.write(text.data(), text.size()))
+				co_return;
+			text.clear();
+			if (!co_await out.write(version->event().data(), version->event().size()))
+				co_return;
+		}
+		if (text.empty() && std::chrono::steady_clock::now() >= until)
+			text = ": keep-alive\n\n";
+		if (!text.empty() && !co_await out.write(text.data(), text.size()))
+			co_return;
+	}
+	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
+	out.disarm_hangup();
+	co_await out.end();
+}
+
+}								/* namespace gateway */
