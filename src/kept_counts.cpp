@@ -422,6 +422,18 @@ count_every_row(Oid namespace_oid, Oid calls_relid, bool fresh_snapshot, int64 c
 	end_as_owner(&owner);
 }
 
+/* Keeps `base` as slot 0; `on_conflict` is "" or an ON CONFLICT clause. */
+static void
+insert_base(Oid namespace_oid, const int64 base[], const char *on_conflict)
+{
+	run_as_counts_owner(namespace_oid,
+						psprintf("INSERT INTO %s.callboard_call_counts VALUES (0, " INT64_FORMAT ", "
+								 INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT ") %s",
+								 quote_identifier(get_namespace_name(namespace_oid)),
+								 base[0], base[1], base[2], base[3], on_conflict),
+						SPI_OK_INSERT);
+}
+
 /*
  * Empties the counts table and puts kSlots empty delta slots in it, and the
  * base row (slot 0) if `base` is given.  Writers of the calls must be locked
@@ -430,20 +442,14 @@ count_every_row(Oid namespace_oid, Oid calls_relid, bool fresh_snapshot, int64 c
 static void
 reset_counts(Oid namespace_oid, const int64 *base)
 {
-	const char *schema = quote_identifier(get_namespace_name(namespace_oid));
-
 	run_on_counts(namespace_oid, "DELETE FROM %1$s.callboard_call_counts", SPI_OK_DELETE);
 	run_as_counts_owner(namespace_oid,
 						psprintf("INSERT INTO %s.callboard_call_counts"
 								 " SELECT s, 0, 0, 0, 0 FROM pg_catalog.generate_series(1, %d) s",
-								 schema, kSlots),
+								 quote_identifier(get_namespace_name(namespace_oid)), kSlots),
 						SPI_OK_INSERT);
 	if (base != NULL)
-		run_as_counts_owner(namespace_oid,
-							psprintf("INSERT INTO %s.callboard_call_counts VALUES (0, " INT64_FORMAT ", "
-									 INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT ")",
-									 schema, base[0], base[1], base[2], base[3]),
-							SPI_OK_INSERT);
+		insert_base(namespace_oid, base, "");
 }
 
 void
@@ -483,7 +489,7 @@ start_deltas_without_base(Oid namespace_oid, Oid calls_relid)
  * A TRUNCATE meanwhile zeroes the deltas and leaves no row before the
  * triggers, so the same holds with base 0.
  */
-bool
+void
 count_base_alongside_writers(Oid namespace_oid, Oid calls_relid)
 {
 	int64		counted[callboard::kCategoryCount];
@@ -511,16 +517,11 @@ count_base_alongside_writers(Oid namespace_oid, Oid calls_relid)
 
 	PopActiveSnapshot();
 	if (based)
-		return false;			/* another call counted first */
+		return;					/* another call counted first */
 	for (int i = 0; i < callboard::kCategoryCount; i++)
 		counted[i] -= deltas[i];
 	/* One that counts at the same time waits here for this one, and keeps its base. */
-	return run_as_counts_owner(namespace_oid,
-							   psprintf("INSERT INTO %s.callboard_call_counts VALUES (0, " INT64_FORMAT ", "
-										INT64_FORMAT ", " INT64_FORMAT ", " INT64_FORMAT ") ON CONFLICT (slot) DO NOTHING",
-										quote_identifier(get_namespace_name(namespace_oid)),
-										counted[0], counted[1], counted[2], counted[3]),
-							   SPI_OK_INSERT) > 0;
+	insert_base(namespace_oid, counted, "ON CONFLICT (slot) DO NOTHING");
 }
 
 bool

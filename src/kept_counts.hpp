@@ -102,9 +102,9 @@ void		start_deltas_without_base(Oid namespace_oid, Oid calls_relid);
 /*
  * The second half, while writers go on: counts every outbound call and the
  * deltas the triggers kept since the first half, in one snapshot, and keeps
- * the difference as the base.  False if a base was already there.
+ * the difference as the base (unless another call kept one first).
  */
-bool		count_base_alongside_writers(Oid namespace_oid, Oid calls_relid);
+void		count_base_alongside_writers(Oid namespace_oid, Oid calls_relid);
 
 /* The counts are no longer kept (the base row goes: readers count again); false if they were not. */
 bool		forget_kept_counts(Oid namespace_oid);
