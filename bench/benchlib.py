@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -300,3 +301,32 @@ def metrics(gateway):
             except ValueError:
                 pass
     return out
+
+
+class PacedWriter(threading.Thread):
+    """One connection doing `rate` writes a second, on a thread, until stop():
+    write(cur, n) does the n-th (each its own transaction) and returns False
+    when it has nothing left to write."""
+
+    def __init__(self, cluster, dbname, rate):
+        super().__init__(daemon=True)
+        self.conn = cluster.connect(dbname)
+        self.rate = rate
+        self.running = True
+
+    def write(self, cur, n):
+        raise NotImplementedError
+
+    def run(self):
+        cur = self.conn.cursor()
+        start, n = time.time(), 0
+        while self.running and self.write(cur, n) is not False:
+            n += 1
+            pause = start + n / self.rate - time.time()
+            if pause > 0:
+                time.sleep(pause)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        self.conn.close()

@@ -21,9 +21,7 @@ extension first); about 2 minutes at 1,000,000 calls, 12 at 10,000,000 (mostly
 loading).
 """
 import argparse
-import os
 import statistics
-import threading
 import time
 
 import benchlib as b
@@ -35,34 +33,21 @@ MODES = {
 }
 
 
-class Writer(threading.Thread):
+class Writer(b.PacedWriter):
     """One connection committing `rate` status changes a second; (start, end) of each."""
 
     def __init__(self, cluster, dbname, rate, ids):
-        super().__init__(daemon=True)
-        self.conn = cluster.connect(dbname)
+        super().__init__(cluster, dbname, rate)
         self.conn.autocommit = True
-        self.rate, self.ids = rate, ids
+        self.ids = ids
         self.writes = []
-        self.running = True
 
-    def run(self):
-        cur = self.conn.cursor()
-        start, n = time.time(), 0
-        while self.running:
-            sent = time.perf_counter()
-            cur.execute("UPDATE twilio_calls SET status = %s, updated_at = now() WHERE id = %s",
-                        (("in-progress", "completed", "no-answer")[n % 3], self.ids[n % len(self.ids)]))
-            self.writes.append((sent, time.perf_counter()))
-            n += 1
-            pause = start + n / self.rate - time.time()
-            if pause > 0:
-                time.sleep(pause)
-
-    def stop(self):
-        self.running = False
-        self.join()
-        self.conn.close()
+    def write(self, cur, n):
+        sent = time.perf_counter()
+        cur.execute("UPDATE twilio_calls SET status = %s, updated_at = now() WHERE id = %s",
+                    (("in-progress", "completed", "no-answer")[n % 3], self.ids[n % len(self.ids)]))
+        self.writes.append((sent, time.perf_counter()))
+        return True
 
 
 def one_round(cluster, dbname, mode, rate, ids):

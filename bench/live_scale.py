@@ -188,47 +188,34 @@ class Streams:
 
 # ---------------------------------------------------------------- webhooks
 
-class Webhooks(threading.Thread):
+class Webhooks(b.PacedWriter):
     """One connection committing `rate` forward moves a second."""
 
     def __init__(self, cluster, dbname, rate):
-        super().__init__(daemon=True)
-        self.conn = cluster.connect(dbname)
+        super().__init__(cluster, dbname, rate)
         cur = self.conn.cursor()
         cur.execute("SET search_path = public")
         cur.execute("SELECT id::text FROM twilio_calls WHERE direction = 'outbound'"
                     " AND api.callboard_call_category_rank(status) = 1 ORDER BY created_at DESC, id LIMIT 20000")
         self.pending = [r[0] for r in cur.fetchall()]
         self.active = []
-        self.rate = rate
         self.commits = []  # (time sent, call id, from, to)
-        self.running = True
 
-    def run(self):
-        cur = self.conn.cursor()
-        start = time.time()
-        n = 0
-        while self.running and self.pending:
-            if n % 2 == 0 or len(self.active) < 25:
-                call, frm, to = self.pending.pop(0), "pending", "active"
-                status = "in-progress"
-                self.active.append(call)
-            else:
-                call, frm = self.active.pop(0), "active"
-                to, status = ("completed", "completed") if n % 4 == 1 else ("failed", "no-answer")
-            sent = time.time()
-            cur.execute("UPDATE twilio_calls SET status = %s, duration = %s, updated_at = now() WHERE id = %s",
-                        (status, n, call))
-            self.commits.append((sent, call, frm, to))
-            n += 1
-            pause = start + n / self.rate - time.time()
-            if pause > 0:
-                time.sleep(pause)
-
-    def stop(self):
-        self.running = False
-        self.join()
-        self.conn.close()
+    def write(self, cur, n):
+        if not self.pending:
+            return False
+        if n % 2 == 0 or len(self.active) < 25:
+            call, frm, to = self.pending.pop(0), "pending", "active"
+            status = "in-progress"
+            self.active.append(call)
+        else:
+            call, frm = self.active.pop(0), "active"
+            to, status = ("completed", "completed") if n % 4 == 1 else ("failed", "no-answer")
+        sent = time.time()
+        cur.execute("UPDATE twilio_calls SET status = %s, duration = %s, updated_at = now() WHERE id = %s",
+                    (status, n, call))
+        self.commits.append((sent, call, frm, to))
+        return True
 
 
 # ---------------------------------------------------------------- latency
