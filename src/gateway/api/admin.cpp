@@ -24,9 +24,9 @@ Admin::serve(const Request &request, Responder &out)
 {
 	bool		get = request.method == "GET" || request.method == "HEAD";
 	if (get && request.path == "/live")
-		co_return co_await handlers_.live(out);
+		co_return co_await handlers_.liveness(request, {}, out);
 	if (get && request.path == "/ready")
-		co_return co_await handlers_.ready(out);
+		co_return co_await handlers_.readiness(request, {}, out);
 	if (get && request.path == "/metrics")
 		co_return (void) co_await out.send(text_reply(metrics_.render(sources_()),
 													   "text/plain; version=0.0.4; charset=utf-8"));

@@ -22,26 +22,18 @@ plain_reply(Headers headers)
 
 /* OPTIONS: the methods the route takes. */
 Reply
-allow_reply(const char *allow)
+allow_reply(const Route &route)
 {
-	return plain_reply({{"Allow", allow}});
-}
-
-/* A preflight refused: the origin is not listed. */
-Reply
-origin_not_allowed()
-{
-	return error_reply(ApiError{403, "HTTP403", "Origin not allowed", "Add it to server-cors-allowed-origins.",
-								std::nullopt, {}});
+	return plain_reply({{"Allow", allow_header(route)}});
 }
 
 /* 405, as PostgREST words it for /rpc and elsewhere. */
 Reply
 method_not_allowed(const Route &route, const std::string &method)
 {
-	if (route.kind == RouteKind::rpc)
+	if (route.def->rpc)
 		return error_reply(invalid_rpc_method(method));
-	return error_reply(unsupported_method(method, route.allow));
+	return error_reply(unsupported_method(method, allow_header(route)));
 }
 
 }								/* namespace */
@@ -57,7 +49,7 @@ Dispatch::serve(const Request &request, Responder &out)
 		{
 			/* No CORS headers: the browser refuses the answer; a preflight is refused outright. */
 			if (preflight)
-				co_return (void) co_await out.send(origin_not_allowed());
+				co_return (void) co_await out.send(error_reply(origin_not_allowed()));
 		}
 		else if (preflight)
 			co_return (void) co_await out.send(plain_reply(
@@ -67,7 +59,7 @@ Dispatch::serve(const Request &request, Responder &out)
 	}
 
 	Route		route = find_route(request.path);
-	if (route.kind == RouteKind::none)
+	if (!route)
 	{
 		const WebFile *file = web_.find(request.path);
 		if (file != nullptr && (request.method == "GET" || request.method == "HEAD"))
@@ -75,27 +67,10 @@ Dispatch::serve(const Request &request, Responder &out)
 		co_return (void) co_await out.send(error_reply(invalid_path()));
 	}
 	if (request.method == "OPTIONS")
-		co_return (void) co_await out.send(allow_reply(route.allow));
+		co_return (void) co_await out.send(allow_reply(route));
 	if (!method_allowed(route, request.method))
 		co_return (void) co_await out.send(method_not_allowed(route, request.method));
-
-	switch (route.kind)
-	{
-		case RouteKind::legacy:
-			co_return co_await handlers_.legacy(request, out);
-		case RouteKind::rpc:
-			co_return co_await handlers_.rpc(request, std::string(route.rpc_name), out);
-		case RouteKind::login:
-			co_return co_await handlers_.login(request, out);
-		case RouteKind::refresh:
-			co_return co_await handlers_.refresh(request, out);
-		case RouteKind::live:
-			co_return co_await handlers_.live(out);
-		case RouteKind::ready:
-			co_return co_await handlers_.ready(out);
-		case RouteKind::none:
-			break;
-	}
+	co_await (handlers_.*route.def->handler)(request, route.rpc_name, out);
 }
 
 awaitable<void>

@@ -292,7 +292,7 @@ Handlers::settings_for(const Request &request, const std::string &role, const st
 }
 
 awaitable<void>
-Handlers::legacy(const Request &request, Responder &out)
+Handlers::legacy(const Request &request, std::string_view, Responder &out)
 {
 	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
 	std::shared_ptr<const Config> config = settings_.current();
@@ -304,8 +304,9 @@ Handlers::legacy(const Request &request, Responder &out)
 }
 
 awaitable<void>
-Handlers::rpc(const Request &request, const std::string &name, Responder &out)
+Handlers::rpc(const Request &request, std::string_view rpc_name, Responder &out)
 {
+	std::string name(rpc_name);
 	std::shared_ptr<const Config> config = settings_.current();
 	auto		auth = tokens_.authenticate(request.authorization, auth_settings(*config), now_seconds(), true);
 	if (auto *error = std::get_if<ApiError>(&auth))
@@ -389,7 +390,7 @@ Handlers::stream(const Audience &audience, Responder &out)
 }
 
 awaitable<void>
-Handlers::login(const Request &request, Responder &out)
+Handlers::login(const Request &request, std::string_view, Responder &out)
 {
 	static const std::vector<const char *> kFields = {"email", "password"};
 	auto		fields = string_fields(request, kFields);
@@ -439,7 +440,7 @@ Handlers::login(const Request &request, Responder &out)
 }
 
 awaitable<void>
-Handlers::refresh(const Request &request, Responder &out)
+Handlers::refresh(const Request &request, std::string_view, Responder &out)
 {
 	static const std::vector<const char *> kFields = {"refresh"};
 	auto		fields = string_fields(request, kFields);
@@ -473,7 +474,7 @@ Handlers::refresh(const Request &request, Responder &out)
 }
 
 awaitable<void>
-Handlers::live(Responder &out)
+Handlers::liveness(const Request &, std::string_view, Responder &out)
 {
 	Reply		reply;
 	reply.content_type = "text/plain";
@@ -481,7 +482,7 @@ Handlers::live(Responder &out)
 }
 
 awaitable<void>
-Handlers::ready(Responder &out)
+Handlers::readiness(const Request &, std::string_view, Responder &out)
 {
 	Reply		reply;
 	reply.content_type = "text/plain";

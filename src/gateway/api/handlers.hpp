@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "auth/jwt_auth.hpp"
@@ -42,19 +43,25 @@ public:
 	/* On a configuration reload: the token cache starts again, bound to the new settings. */
 	void		rebind_tokens(const Config &config) { tokens_.rebind(auth_settings(config)); }
 
+	/*
+	 * The routes' handlers (routes.cpp names them, as RouteHandler): each
+	 * gets the request, the name its path gives (/rpc/<name>; else empty)
+	 * and where to answer.
+	 */
+
 	/* GET /api/hume-twilio/dashboard/outbound/scheduled/: a token is required. */
-	awaitable<void> legacy(const Request &request, Responder &out);
+	awaitable<void> legacy(const Request &request, std::string_view name, Responder &out);
 
 	/* GET or POST /rpc/<name>: any of rpc_functions(), else PGRST202. */
-	awaitable<void> rpc(const Request &request, const std::string &name, Responder &out);
+	awaitable<void> rpc(const Request &request, std::string_view name, Responder &out);
 
 	/* POST /api/accounts/login/ and /api/accounts/token/refresh/. */
-	awaitable<void> login(const Request &request, Responder &out);
-	awaitable<void> refresh(const Request &request, Responder &out);
+	awaitable<void> login(const Request &request, std::string_view name, Responder &out);
+	awaitable<void> refresh(const Request &request, std::string_view name, Responder &out);
 
-	/* Load balancers: the process is up; the database answers. */
-	awaitable<void> live(Responder &out);
-	awaitable<void> ready(Responder &out);
+	/* GET /live and /ready, for load balancers: the process is up; the database answers. */
+	awaitable<void> liveness(const Request &request, std::string_view name, Responder &out);
+	awaitable<void> readiness(const Request &request, std::string_view name, Responder &out);
 
 private:
 	awaitable<void> call(const Request &request, const RpcFunction &function,

@@ -45,24 +45,11 @@ std::string
 Metrics::route_label(std::string_view path)
 {
 	Route		route = find_route(path);
-	switch (route.kind)
-	{
-		case RouteKind::legacy:
-			return "legacy";
-		case RouteKind::rpc:
-			return find_rpc_function(route.rpc_name) ? "rpc/" + std::string(route.rpc_name) : "rpc/unknown";
-		case RouteKind::login:
-			return "login";
-		case RouteKind::refresh:
-			return "refresh";
-		case RouteKind::live:
-			return "live";
-		case RouteKind::ready:
-			return "ready";
-		case RouteKind::none:
-			break;
-	}
-	return "other";
+	if (!route)
+		return "other";
+	if (route.def->rpc)
+		return find_rpc_function(route.rpc_name) ? "rpc/" + std::string(route.rpc_name) : "rpc/unknown";
+	return std::string(route.def->label);
 }
 
 void

@@ -1,53 +1,47 @@
 /*
  * routes.cpp
- *		Path -> route, without regular expressions: every path is a literal.
+ *		Path -> route, without regular expressions: every path is a literal,
+ *		and /rpc/ a prefix.  A new route is one line of kRoutes and its
+ *		handler in handlers.hpp.
  */
 #include "api/routes.hpp"
+
+#include "api/handlers.hpp"
 
 namespace gateway {
 
 namespace {
 
-struct RouteDef
-{
-	std::string_view path;		/* without the trailing slash */
-	bool		slash_optional;	/* Django's paths end in '/', clients often drop it */
-	RouteKind	kind;
-	const char *allow;
-};
-
-constexpr const char *kGet = "GET, HEAD, OPTIONS";
-constexpr const char *kPost = "POST, OPTIONS";
-
 constexpr RouteDef kRoutes[] = {
-	{"/api/hume-twilio/dashboard/outbound/scheduled", true, RouteKind::legacy, kGet},
-	{"/api/accounts/login", true, RouteKind::login, kPost},
-	{"/api/accounts/token/refresh", true, RouteKind::refresh, kPost},
-	{"/live", false, RouteKind::live, kGet},
-	{"/ready", false, RouteKind::ready, kGet},
+	{"/rpc/", false, true, kGetMethod | kPostMethod, "rpc", &Handlers::rpc},
+	{"/api/hume-twilio/dashboard/outbound/scheduled", true, false, kGetMethod, "legacy", &Handlers::legacy},
+	{"/api/accounts/login", true, false, kPostMethod, "login", &Handlers::login},
+	{"/api/accounts/token/refresh", true, false, kPostMethod, "refresh", &Handlers::refresh},
+	{"/live", false, false, kGetMethod, "live", &Handlers::liveness},
+	{"/ready", false, false, kGetMethod, "ready", &Handlers::readiness},
 };
-
-constexpr std::string_view kRpcPrefix = "/rpc/";
 
 }								/* namespace */
 
 Route
 find_route(std::string_view path)
 {
-	if (path.substr(0, kRpcPrefix.size()) == kRpcPrefix)
-	{
-		std::string_view name = path.substr(kRpcPrefix.size());
-		if (name.empty() || name.find('/') != std::string_view::npos)
-			return Route{};
-		return Route{RouteKind::rpc, name, "GET, HEAD, POST, OPTIONS"};
-	}
 	for (const RouteDef &def : kRoutes)
 	{
+		if (def.rpc)
+		{
+			if (path.substr(0, def.path.size()) != def.path)
+				continue;
+			std::string_view name = path.substr(def.path.size());
+			if (name.empty() || name.find('/') != std::string_view::npos)
+				return Route{};
+			return Route{&def, name};
+		}
 		std::string_view p = path;
 		if (def.slash_optional && p.size() > 1 && p.back() == '/')
 			p.remove_suffix(1);
 		if (p == def.path)
-			return Route{def.kind, {}, def.allow};
+			return Route{&def, {}};
 	}
 	return Route{};
 }
@@ -55,21 +49,25 @@ find_route(std::string_view path)
 bool
 method_allowed(const Route &route, std::string_view method)
 {
-	switch (route.kind)
-	{
-		case RouteKind::legacy:
-		case RouteKind::live:
-		case RouteKind::ready:
-			return method == "GET" || method == "HEAD";
-		case RouteKind::rpc:
-			return method == "GET" || method == "HEAD" || method == "POST";
-		case RouteKind::login:
-		case RouteKind::refresh:
-			return method == "POST";
-		case RouteKind::none:
-			break;
-	}
+	if (!route)
+		return false;
+	if (method == "GET" || method == "HEAD")
+		return (route.def->methods & kGetMethod) != 0;
+	if (method == "POST")
+		return (route.def->methods & kPostMethod) != 0;
 	return false;
+}
+
+std::string
+allow_header(const Route &route)
+{
+	std::string allow;
+	unsigned	methods = route ? route.def->methods : 0;
+	if (methods & kGetMethod)
+		allow += "GET, HEAD, ";
+	if (methods & kPostMethod)
+		allow += "POST, ";
+	return allow + "OPTIONS";
 }
 
 }								/* namespace gateway */

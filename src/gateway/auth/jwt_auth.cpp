@@ -148,7 +148,7 @@ verify_token(const std::string &token, const AuthSettings &settings, std::int64_
 		return jwt_decode_error("Wrong or unsupported encoding algorithm",
 								"Algorithm \"" + alg_name + "\" is not accepted: use HS256, HS384 or HS512");
 	if (settings.secret.empty())
-		return ApiError{500, "PGRST300", "Server lacks JWT secret", std::nullopt, std::nullopt, {}};
+		return no_jwt_secret();
 
 	jwt_t	   *raw = nullptr;
 	if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char *>(settings.secret.data()),

@@ -195,6 +195,25 @@ too_large_to_watch()
 }
 
 ApiError
+no_jwt_secret()
+{
+	return make(500, "PGRST300", "Server lacks JWT secret");
+}
+
+ApiError
+origin_not_allowed()
+{
+	return make(403, "HTTP403", "Origin not allowed", "Add it to server-cors-allowed-origins.");
+}
+
+ApiError
+transport_error(int status, std::string message, std::optional<std::string> details)
+{
+	return ApiError{status, "HTTP" + std::to_string(status), std::move(message), std::move(details),
+					std::nullopt, {}};
+}
+
+ApiError
 internal_error(const std::string &details)
 {
 	return make(500, "HTTP500", "Internal server error", details);

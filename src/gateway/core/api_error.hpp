@@ -77,6 +77,15 @@ ApiError	too_large_to_watch();
 /* 500: the gateway failed while building an answer (an exception, not the database). */
 ApiError	internal_error(const std::string &details);
 
+/* PGRST300: tokens cannot be checked, the configuration has no JWT secret. */
+ApiError	no_jwt_secret();
+
+/* 403: a CORS preflight from an origin not in server-cors-allowed-origins. */
+ApiError	origin_not_allowed();
+
+/* HTTP's own refusals, before any route: 400, 408, 413, 414, 431 ("HTTP<status>"). */
+ApiError	transport_error(int status, std::string message, std::optional<std::string> details = std::nullopt);
+
 /*
  * PGRST202: no function `function` with these arguments; `suggestion` is the
  * signature the hint offers instead.

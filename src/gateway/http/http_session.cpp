@@ -37,13 +37,6 @@ constexpr std::size_t kIdleBufferBytes = 4096;
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr std::size_t kLingerBytes = 4 << 20;
 
-ApiError
-transport_error(int status, std::string message, std::optional<std::string> details = std::nullopt)
-{
-	return ApiError{status, "HTTP" + std::to_string(status), std::move(message), std::move(details),
-					std::nullopt, {}};
-}
-
 template <class Name>
 std::optional<std::string>
 header(const http::fields &fields, Name name)
