@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -84,19 +85,27 @@ load_web_files(const Config &config)
 	return WebFiles(CALLBOARD_WEB_ROOT);
 }
 
-}								/* namespace */
-
-int
-main(int argc, char **argv)
+/* What the command line asks for: a run with a configuration file, or an answer and an exit status. */
+struct CommandLine
 {
+	std::string path;			/* the configuration file; "" for the environment alone */
+	bool		dump = false;	/* --dump-config */
+	std::optional<int> exit_status;	/* answered already (--version, --help, a usage error) */
+};
+
+CommandLine
+parse_command_line(int argc, char **argv)
+{
+	CommandLine cl;
 	std::vector<std::string> args(argv + 1, argv + argc);
-	bool		dump = !args.empty() && args[0] == "--dump-config";
-	if (dump)
+	cl.dump = !args.empty() && args[0] == "--dump-config";
+	if (cl.dump)
 		args.erase(args.begin());
 	if (args.size() == 1 && args[0] == "--version")
 	{
 		std::printf("callboard-gateway %s\n", CALLBOARD_VERSION);
-		return 0;
+		cl.exit_status = 0;
+		return cl;
 	}
 	bool		help = args.size() == 1 && (args[0] == "--help" || args[0] == "-h");
 	if (help || args.size() > 1 || (!args.empty() && args[0].rfind("--", 0) == 0))
@@ -109,29 +118,32 @@ main(int argc, char **argv)
 					 "  --version      print the version and exit\n"
 					 "  --help         print this and exit\n"
 					 "Signals: SIGTERM/SIGINT stop gracefully; SIGUSR2 rereads the configuration.\n", argv[0]);
-		return help ? 0 : 2;
+		cl.exit_status = help ? 0 : 2;
+		return cl;
 	}
-	std::string path = args.empty() ? "" : args[0];
+	cl.path = args.empty() ? "" : args[0];
+	return cl;
+}
 
-	Config		config;
+/* The configuration, or nothing after saying why on stderr. */
+std::optional<Config>
+read_config(const std::string &path)
+{
 	try
 	{
-		config = load_config(path);
+		return load_config(path);
 	}
 	catch (const ConfigError &e)
 	{
 		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
-		return 1;
+		return std::nullopt;
 	}
-	if (dump)
-	{
-		std::fputs(dump_config(config).c_str(), stdout);
-		return 0;
-	}
-	raise_open_file_limit();
-	arm_faults(std::getenv("CALLBOARD_TEST_FAULTS"));
+}
 
-	/* Signals go to one thread (it stops the server, or reloads); block them everywhere else. */
+/* Signals go to one thread (it stops the server, or reloads): blocked in every other. */
+sigset_t
+block_signals()
+{
 	sigset_t	signals;
 	sigemptyset(&signals);
 	sigaddset(&signals, SIGTERM);
@@ -139,6 +151,193 @@ main(int argc, char **argv)
 	sigaddset(&signals, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 	std::signal(SIGPIPE, SIG_IGN);
+	return signals;
+}
+
+/* The API's listener and, if configured, the admin's; the API's port, or nothing after saying why. */
+std::optional<int>
+listen_all(Server &server, Dispatch &dispatch, Admin &admin, const Config &config)
+{
+	try
+	{
+		int			port = server.listen(dispatch, config.server_host, config.server_port);
+		log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
+		if (config.admin_server_port)
+		{
+			int			admin_port = server.listen(admin, config.admin_server_host, *config.admin_server_port);
+			log_event("admin listening on " + listen_address(config.admin_server_host) + ":" +
+					  std::to_string(admin_port));
+		}
+		return port;
+	}
+	catch (const std::exception &e)
+	{
+		std::fprintf(stderr, "callboard-gateway: cannot listen: %s\n", e.what());
+		return std::nullopt;
+	}
+}
+
+/*
+ * The roles' settings now and every callboard-cache-max-age (ALTER ROLE
+ * takes effect without a restart, within that time), on the first loop
+ * until stop() (posted to that loop).
+ */
+class RoleSettingsRefresh
+{
+public:
+	RoleSettingsRefresh(Executor loop, Database &db, const Settings &settings)
+		: loop_(loop), db_(db), settings_(settings), timer_(loop) {}
+
+	void
+	start()
+	{
+		spawn(loop_, run(), "role_settings");
+	}
+
+	void
+	stop()
+	{
+		stopping_ = true;
+		timer_.cancel();
+	}
+
+private:
+	awaitable<void>
+	run()
+	{
+		while (!stopping_)
+		{
+			try
+			{
+				co_await db_.load_role_settings();
+			}
+			catch (...)
+			{
+				/* Counted and logged; the last settings read stay, and the next tick tries again. */
+				task_failed("role_settings", std::current_exception());
+			}
+			if (stopping_)
+				break;			/* stopped while it read them: the timer's cancel came too early */
+			timer_.expires_after(std::chrono::seconds(settings_.current()->callboard_cache_max_age));
+			boost::system::error_code ec;
+			co_await timer_.async_wait(net::redirect_error(use_awaitable, ec));
+		}
+	}
+
+	Executor	loop_;
+	Database   &db_;
+	const Settings &settings_;
+	net::steady_timer timer_;
+	bool		stopping_ = false;	/* on the first loop only */
+};
+
+/*
+ * Shutdown, in one place, in its order:
+ *
+ *  1. SIGTERM or SIGINT (SIGUSR2 reloads instead): the change feed, the
+ *     cohorts' tasks and the role settings' refresh stop on their loop;
+ *     the server takes no new connection and lets requests finish.
+ *  2. After callboard-shutdown-grace seconds, documents still being built
+ *     are cancelled (the server cuts their connections); after kStopMargin
+ *     more, the process exits with status 1 whatever still runs.
+ *  3. When the loops return (finished()): idle database connections close,
+ *     the blocking and hashing pools drain, and the signal thread ends.
+ */
+class Shutdown
+{
+public:
+	Shutdown(sigset_t signals, Settings &settings, Server &server, ChangeFeed &feed, Cohorts &cohorts,
+			 RoleSettingsRefresh &role_settings, std::chrono::seconds grace)
+		: signals_(signals), settings_(settings), server_(server), feed_(feed), cohorts_(cohorts),
+		  role_settings_(role_settings), grace_(grace) {}
+
+	/* Step 1 and 2, on a thread that waits for the signals. */
+	void
+	watch_signals()
+	{
+		thread_ = std::thread([this] { on_signals(); });
+	}
+
+	/* Step 3, once Server::run() has returned. */
+	void
+	finished(Database &db, net::thread_pool &blocking, net::thread_pool &hashing)
+	{
+		db.close_idle();
+		blocking.join();
+		hashing.join();
+		{
+			std::lock_guard<std::mutex> lock(mutex_);
+			done_ = true;
+		}
+		stopped_.notify_one();
+		thread_.join();
+		log_event("stopped");
+	}
+
+private:
+	void
+	on_signals()
+	{
+		int			sig = 0;
+		while (sigwait(&signals_, &sig) == 0 && sig == SIGUSR2)
+		{
+			log_event("received SIGUSR2, reloading the configuration");
+			settings_.reload();
+		}
+		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
+		sd_notify("STOPPING=1");
+		net::post(server_.first_loop(), [this] {
+			role_settings_.stop();
+			feed_.stop();
+			cohorts_.stop();
+		});
+		server_.stop();
+		std::unique_lock<std::mutex> lock(mutex_);
+		if (stopped_.wait_for(lock, grace_, [this] { return done_; }))
+			return;
+		cohorts_.cancel_builds();
+		if (!stopped_.wait_for(lock, kStopMargin, [this] { return done_; }))
+		{
+			log_event("requests still running after the grace period; exiting");
+			flush_log();
+			std::_Exit(1);
+		}
+	}
+
+	sigset_t	signals_;
+	Settings   &settings_;
+	Server	   &server_;
+	ChangeFeed &feed_;
+	Cohorts    &cohorts_;
+	RoleSettingsRefresh &role_settings_;
+	std::chrono::seconds grace_;
+	std::thread thread_;
+	std::mutex	mutex_;
+	std::condition_variable stopped_;
+	bool		done_ = false;	/* under mutex_ */
+};
+
+}								/* namespace */
+
+/* The startup sequence: read the configuration, build the parts, wire them, listen, serve, shut down. */
+int
+main(int argc, char **argv)
+{
+	CommandLine cl = parse_command_line(argc, argv);
+	if (cl.exit_status)
+		return *cl.exit_status;
+	std::optional<Config> read = read_config(cl.path);
+	if (!read)
+		return 1;
+	const Config config = std::move(*read);
+	if (cl.dump)
+	{
+		std::fputs(dump_config(config).c_str(), stdout);
+		return 0;
+	}
+	raise_open_file_limit();
+	arm_faults(std::getenv("CALLBOARD_TEST_FAULTS"));
+	sigset_t	signals = block_signals();
 
 	/*
 	 * Work that would block a loop, on threads of its own (off_loop.hpp):
@@ -149,18 +348,15 @@ main(int argc, char **argv)
 	net::thread_pool blocking(4);
 	unsigned	cores = std::max(1u, std::thread::hardware_concurrency());
 	net::thread_pool hashing(std::max(1u, cores - 1));
-	Settings	settings(config, path);
+
+	/* The parts, each given those it uses. */
+	Settings	settings(config, cl.path);
 	Database	db(settings, blocking.get_executor());
 	ChangeFeed	feed;
 	Telemetry	telemetry(config.log_level);
-
 	Server		server(config, telemetry);
 	Cohorts		cohorts(settings, db, feed, server.first_loop());
 	Handlers	handlers(settings, db, cohorts, hashing.get_executor());
-	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
-		telemetry.log.set_level(fresh.log_level);
-		handlers.rebind_tokens(fresh);
-	};
 	WebFiles	web;
 	try
 	{
@@ -185,6 +381,13 @@ main(int argc, char **argv)
 		s.log_lines_dropped = log_lines_dropped();
 		return s;
 	}, [&] { return dump_config(*settings.current()); });
+	RoleSettingsRefresh role_settings(server.first_loop(), db, settings);
+
+	/* What a reload and the database's notifications reach. */
+	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
+		telemetry.log.set_level(fresh.log_level);
+		handlers.rebind_tokens(fresh);
+	};
 	feed.on_change = [&cohorts](const ChangeNotice &notice) {
 		if (notice.privileges)
 			cohorts.forget();
@@ -195,103 +398,22 @@ main(int argc, char **argv)
 		spawn(server.first_loop(), db.load_role_settings(), "role_settings");
 	};
 
-	int			port;
-	try
-	{
-		port = server.listen(dispatch, config.server_host, config.server_port);
-		log_event("listening on " + listen_address(config.server_host) + ":" + std::to_string(port));
-		if (config.admin_server_port)
-		{
-			int			admin_port = server.listen(admin, config.admin_server_host, *config.admin_server_port);
-			log_event("admin listening on " + listen_address(config.admin_server_host) + ":" +
-					  std::to_string(admin_port));
-		}
-	}
-	catch (const std::exception &e)
-	{
-		std::fprintf(stderr, "callboard-gateway: cannot listen: %s\n", e.what());
+	std::optional<int> port = listen_all(server, dispatch, admin, config);
+	if (!port)
 		return 1;
-	}
-	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(port));
+	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(*port));
 
-	/* The change feed and the cohorts' polling run on the first loop. */
+	/* The change feed, the cohorts' polling and refreshes, and the roles' settings run on the first loop. */
 	spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config),
 										   blocking.get_executor()), "change_feed");
 	spawn(server.first_loop(), cohorts.poll(), "poll");
 	spawn(server.first_loop(), cohorts.refresher(), "refresher");
-	/*
-	 * The roles' settings now and every callboard-cache-max-age (ALTER ROLE
-	 * takes effect without a restart, within that time).
-	 */
-	net::steady_timer role_settings_timer(server.first_loop());
-	bool		stopping = false;
-	spawn(server.first_loop(), [&]() -> awaitable<void> {
-		while (!stopping)
-		{
-			try
-			{
-				co_await db.load_role_settings();
-			}
-			catch (...)
-			{
-				/* Counted and logged; the last settings read stay, and the next tick tries again. */
-				task_failed("role_settings", std::current_exception());
-			}
-			if (stopping)
-				break;			/* stopped while it read them: the timer's cancel came too early */
-			role_settings_timer.expires_after(std::chrono::seconds(settings.current()->callboard_cache_max_age));
-			boost::system::error_code ec;
-			co_await role_settings_timer.async_wait(net::redirect_error(use_awaitable, ec));
-		}
-	}, "role_settings");
+	role_settings.start();
 
-	std::mutex	mutex;
-	std::condition_variable stopped;
-	bool		done = false;
-	std::thread stopper([&] {
-		int			sig = 0;
-		while (sigwait(&signals, &sig) == 0 && sig == SIGUSR2)
-		{
-			log_event("received SIGUSR2, reloading the configuration");
-			settings.reload();
-		}
-		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
-		sd_notify("STOPPING=1");
-		net::post(server.first_loop(), [&] {
-			stopping = true;
-			role_settings_timer.cancel();
-			feed.stop();
-			cohorts.stop();
-		});
-		server.stop();
-		/*
-		 * After the grace period, documents still being built for requests are
-		 * cancelled too (the server cuts the connections); then a last margin,
-		 * and nothing keeps the process up.
-		 */
-		std::unique_lock<std::mutex> lock(mutex);
-		auto		grace = std::chrono::seconds(config.callboard_shutdown_grace);
-		if (stopped.wait_for(lock, grace, [&] { return done; }))
-			return;
-		cohorts.cancel_builds();
-		if (!stopped.wait_for(lock, kStopMargin, [&] { return done; }))
-		{
-			log_event("requests still running after the grace period; exiting");
-			flush_log();
-			std::_Exit(1);
-		}
-	});
-
+	Shutdown	shutdown(signals, settings, server, feed, cohorts, role_settings,
+						 std::chrono::seconds(config.callboard_shutdown_grace));
+	shutdown.watch_signals();
 	server.run();
-	db.close_idle();
-	blocking.join();
-	hashing.join();
-	{
-		std::lock_guard<std::mutex> lock(mutex);
-		done = true;
-	}
-	stopped.notify_one();
-	stopper.join();
-	log_event("stopped");
+	shutdown.finished(db, blocking, hashing);
 	return 0;
 }
