@@ -125,15 +125,19 @@ parse_command_line(int argc, char **argv)
 	return cl;
 }
 
-/* The configuration, or nothing after saying why on stderr. */
-std::optional<Config>
-read_config(const std::string &path)
+/*
+ * What `read` reads of the configuration (the file and environment, the
+ * page's files), or nothing after saying on stderr why it cannot be used.
+ */
+template <class Read>
+auto
+configured(Read read) -> std::optional<decltype(read())>
 {
 	try
 	{
-		return load_config(path);
+		return read();
 	}
-	catch (const ConfigError &e)
+	catch (const std::exception &e)
 	{
 		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
 		return std::nullopt;
@@ -317,6 +321,44 @@ private:
 	bool		done_ = false;	/* under mutex_ */
 };
 
+/* What /metrics shows, gathered from the parts when it is asked for. */
+MetricsSources
+gather_metrics(const Server &server, Database &db, const ChangeFeed &feed, const Cohorts &cohorts,
+			   const Settings &settings)
+{
+	MetricsSources s;
+	s.open_connections = server.open_connections();
+	s.pools = db.stats();
+	s.feed_pushing = feed.pushing();
+	s.feed_sequence = feed.sequence();
+	s.cohorts = cohorts.stats();
+	s.config_reloads = settings.reloads();
+	s.config_reload_failures = settings.refused();
+	s.task_failures = task_failures();
+	s.log_lines_dropped = log_lines_dropped();
+	return s;
+}
+
+/* What a reload and the database's notifications reach. */
+void
+connect_signals(Settings &settings, Telemetry &telemetry, Handlers &handlers, ChangeFeed &feed, Cohorts &cohorts,
+				Database &db, Server &server)
+{
+	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
+		telemetry.log.set_level(fresh.log_level);
+		handlers.rebind_tokens(fresh);
+	};
+	feed.on_change = [&cohorts](const ChangeNotice &notice) {
+		if (notice.privileges)
+			cohorts.forget();
+		cohorts.changed(notice.categories());
+	};
+	feed.on_reload_config = [&settings] { settings.reload(); };
+	feed.on_reload_schema = [&db, &server] {
+		spawn(server.first_loop(), db.load_role_settings(), "role_settings");
+	};
+}
+
 }								/* namespace */
 
 /* The startup sequence: read the configuration, build the parts, wire them, listen, serve, shut down. */
@@ -326,7 +368,7 @@ main(int argc, char **argv)
 	CommandLine cl = parse_command_line(argc, argv);
 	if (cl.exit_status)
 		return *cl.exit_status;
-	std::optional<Config> read = read_config(cl.path);
+	std::optional<Config> read = configured([&] { return load_config(cl.path); });
 	if (!read)
 		return 1;
 	const Config config = std::move(*read);
@@ -357,46 +399,15 @@ main(int argc, char **argv)
 	Server		server(config, telemetry);
 	Cohorts		cohorts(settings, db, feed, server.first_loop());
 	Handlers	handlers(settings, db, cohorts, hashing.get_executor());
-	WebFiles	web;
-	try
-	{
-		web = load_web_files(config);
-	}
-	catch (const std::exception &e)
-	{
-		std::fprintf(stderr, "callboard-gateway: configuration error: %s\n", e.what());
+	std::optional<WebFiles> web = configured([&] { return load_web_files(config); });
+	if (!web)
 		return 1;
-	}
-	Dispatch	dispatch(handlers, settings, web);
-	Admin		admin(handlers, telemetry.metrics, [&] {
-		MetricsSources s;
-		s.open_connections = server.open_connections();
-		s.pools = db.stats();
-		s.feed_pushing = feed.pushing();
-		s.feed_sequence = feed.sequence();
-		s.cohorts = cohorts.stats();
-		s.config_reloads = settings.reloads();
-		s.config_reload_failures = settings.refused();
-		s.task_failures = task_failures();
-		s.log_lines_dropped = log_lines_dropped();
-		return s;
-	}, [&] { return dump_config(*settings.current()); });
+	Dispatch	dispatch(handlers, settings, *web);
+	Admin		admin(handlers, telemetry.metrics, [&] { return gather_metrics(server, db, feed, cohorts, settings); },
+					  [&] { return dump_config(*settings.current()); });
 	RoleSettingsRefresh role_settings(server.first_loop(), db, settings);
 
-	/* What a reload and the database's notifications reach. */
-	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
-		telemetry.log.set_level(fresh.log_level);
-		handlers.rebind_tokens(fresh);
-	};
-	feed.on_change = [&cohorts](const ChangeNotice &notice) {
-		if (notice.privileges)
-			cohorts.forget();
-		cohorts.changed(notice.categories());
-	};
-	feed.on_reload_config = [&settings] { settings.reload(); };
-	feed.on_reload_schema = [&db, &server] {
-		spawn(server.first_loop(), db.load_role_settings(), "role_settings");
-	};
+	connect_signals(settings, telemetry, handlers, feed, cohorts, db, server);
 
 	std::optional<int> port = listen_all(server, dispatch, admin, config);
 	if (!port)

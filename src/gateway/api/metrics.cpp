@@ -34,7 +34,7 @@ escaped(const std::string &value)
 
 /* "# HELP name text" and "# TYPE name type". */
 void
-family(std::ostringstream &out, const char *name, const char *type, const char *help)
+family(std::ostream &out, const char *name, const char *type, const char *help)
 {
 	out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
@@ -74,10 +74,27 @@ std::string
 Metrics::render(const MetricsSources &s) const
 {
 	std::ostringstream out;
-	{
-		std::lock_guard<std::mutex> lock(mutex_);
+	render_http(out);
+	render_pools(out, s);
+	render_samples(out, s);
+	family(out, "callboard_task_failures_total", "counter",
+		   "Coroutines ended by an exception (logged), and requests whose handler threw (answered 500), by task.");
+	for (const auto &[task, n] : s.task_failures)
+		out << "callboard_task_failures_total{task=\"" << escaped(task) << "\"} " << n << '\n';
 
-		family(out, "callboard_http_requests_total", "counter", "HTTP requests answered, by route and status.");
+	family(out, "callboard_config_reloads_total", "counter", "Configuration reloads, by result.");
+	out << "callboard_config_reloads_total{result=\"applied\"} " << s.config_reloads << '\n';
+	out << "callboard_config_reloads_total{result=\"refused\"} " << s.config_reload_failures << '\n';
+	return out.str();
+}
+
+/* What the gateway counted of its exchanges, under its lock. */
+void
+Metrics::render_http(std::ostream &out) const
+{
+	std::lock_guard<std::mutex> lock(mutex_);
+
+	family(out, "callboard_http_requests_total", "counter", "HTTP requests answered, by route and status.");
 		for (const auto &[key, n] : requests_)
 			out << "callboard_http_requests_total{route=\"" << escaped(key.first) << "\",status=\"" << key.second
 				<< "\"} " << n << '\n';
@@ -101,9 +118,13 @@ Metrics::render(const MetricsSources &s) const
 
 		family(out, "callboard_http_responses_incomplete_total", "counter",
 			   "Responses cut short after they began (an error mid-stream, a client gone or too slow).");
-		out << "callboard_http_responses_incomplete_total " << incomplete_ << '\n';
-	}
+	out << "callboard_http_responses_incomplete_total " << incomplete_ << '\n';
+}
 
+/* The connections: the clients', and each database pool's. */
+void
+Metrics::render_pools(std::ostream &out, const MetricsSources &s)
+{
 	family(out, "callboard_http_connections_open", "gauge", "Client connections open.");
 	out << "callboard_http_connections_open " << s.open_connections << '\n';
 
@@ -120,8 +141,12 @@ Metrics::render(const MetricsSources &s) const
 		   "1 while the database answers; 0 while the pool backs off after failing to reach it.");
 	for (const auto &[db, p] : s.pools)
 		out << "callboard_db_up{database=\"" << escaped(db) << "\"} " << (p.down ? 0 : 1) << '\n';
+}
 
-	/* The families of one unlabelled sample. */
+/* The families of one unlabelled sample. */
+void
+Metrics::render_samples(std::ostream &out, const MetricsSources &s)
+{
 	struct One
 	{
 		const char *name;
@@ -159,16 +184,6 @@ Metrics::render(const MetricsSources &s) const
 		family(out, one.name, one.type, one.help);
 		out << one.name << ' ' << one.value << '\n';
 	}
-
-	family(out, "callboard_task_failures_total", "counter",
-		   "Coroutines ended by an exception (logged), and requests whose handler threw (answered 500), by task.");
-	for (const auto &[task, n] : s.task_failures)
-		out << "callboard_task_failures_total{task=\"" << escaped(task) << "\"} " << n << '\n';
-
-	family(out, "callboard_config_reloads_total", "counter", "Configuration reloads, by result.");
-	out << "callboard_config_reloads_total{result=\"applied\"} " << s.config_reloads << '\n';
-	out << "callboard_config_reloads_total{result=\"refused\"} " << s.config_reload_failures << '\n';
-	return out.str();
 }
 
 }								/* namespace gateway */

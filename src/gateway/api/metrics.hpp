@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <mutex>
 #include <string>
@@ -54,6 +55,10 @@ public:
 	static std::string route_label(std::string_view path);
 
 private:
+	void		render_http(std::ostream &out) const;
+	static void render_pools(std::ostream &out, const MetricsSources &s);
+	static void render_samples(std::ostream &out, const MetricsSources &s);
+
 	static constexpr std::array<double, 12> kBuckets = {
 		0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 

@@ -96,14 +96,16 @@ text_array(const std::vector<std::string> &items)
 	return out + "}";
 }
 
-awaitable<DbOutcome>
-run_request(Lease &lease, const RequestSettings &settings, const std::string &sql,
-			const std::vector<std::optional<std::string>> &params, bool authed,
-			RowSink *sink, BlockingPool blocking)
+namespace {
+
+/*
+ * The settings and the statement in one pipeline, and its Sync: one round
+ * trip.  libpq copies what it sends, so the arrays may go when this returns.
+ */
+bool
+send_pipeline(PGconn *conn, const RequestSettings &settings, const std::string &sql,
+			  const std::vector<std::optional<std::string>> &params)
 {
-	DbOutcome	outcome;
-	PgLink	   &link = lease.link();
-	PGconn	   *conn = lease.conn();
 	std::vector<std::string> names, values_more;
 	for (const auto &[name, value] : settings.more)
 	{
@@ -120,11 +122,67 @@ run_request(Lease &lease, const RequestSettings &settings, const std::string &sq
 	for (const auto &p : params)
 		values.push_back(p ? p->c_str() : nullptr);
 
-	bool		sent = PQenterPipelineMode(conn) == 1 &&
+	return PQenterPipelineMode(conn) == 1 &&
 		PQsendQueryParams(conn, kSettingsSql, 8, nullptr, setting_values, nullptr, nullptr, 0) == 1 &&
 		PQsendQueryParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr,
 						  values.data(), nullptr, nullptr, 0) == 1 &&
 		PQpipelineSync(conn) == 1;
+}
+
+/* The settings' statement: one result, then the null that ends it. */
+awaitable<LinkState>
+read_settings(PgLink &link, PgResult &result)
+{
+	for (;;)
+	{
+		auto		[state, res] = co_await next_result(link);
+		if (state != LinkState::ready || !res)
+			co_return state;
+		if (!result)
+			result = std::move(res);
+	}
+}
+
+/*
+ * The statement: its rows to the sink as they come (interrupted when the
+ * sink says stop), or its one result.
+ */
+awaitable<LinkState>
+read_statement(PgLink &link, RowSink *sink, PgResult &result, DbOutcome &outcome)
+{
+	if (sink != nullptr)
+		PQsetSingleRowMode(link.conn());
+	for (;;)
+	{
+		auto		[state, res] = co_await next_result(link);
+		if (state != LinkState::ready || !res)
+			co_return state;
+		if (sink != nullptr && PQresultStatus(res.get()) == PGRES_SINGLE_TUPLE)
+		{
+			outcome.rows_taken = true;
+			if (!co_await sink->row(res))
+			{
+				link.interrupt();
+				co_return LinkState::interrupted;
+			}
+		}
+		else if (!result)
+			result = std::move(res);
+	}
+}
+
+}								/* namespace */
+
+awaitable<DbOutcome>
+run_request(Lease &lease, const RequestSettings &settings, const std::string &sql,
+			const std::vector<std::optional<std::string>> &params, bool authed,
+			RowSink *sink, BlockingPool blocking)
+{
+	DbOutcome	outcome;
+	PgLink	   &link = lease.link();
+	PGconn	   *conn = lease.conn();
+
+	bool		sent = send_pipeline(conn, settings, sql, params);
 	if (sent)
 		sent = co_await link.flush() == LinkState::ready;
 	if (!sent)
@@ -135,45 +193,11 @@ run_request(Lease &lease, const RequestSettings &settings, const std::string &sq
 		co_return outcome;
 	}
 
-	/* The settings: one result, then the null that ends it. */
 	PgResult	settings_result = adopt(nullptr);
-	LinkState	state = LinkState::ready;
-	for (;;)
-	{
-		auto		[s, res] = co_await next_result(link);
-		state = s;
-		if (state != LinkState::ready || !res)
-			break;
-		if (!settings_result)
-			settings_result = std::move(res);
-	}
-
-	/* The statement: rows to the sink as they come, or one result. */
 	PgResult	statement_result = adopt(nullptr);
+	LinkState	state = co_await read_settings(link, settings_result);
 	if (state == LinkState::ready)
-	{
-		if (sink != nullptr)
-			PQsetSingleRowMode(conn);
-		for (;;)
-		{
-			auto		[s, res] = co_await next_result(link);
-			state = s;
-			if (state != LinkState::ready || !res)
-				break;
-			if (sink != nullptr && PQresultStatus(res.get()) == PGRES_SINGLE_TUPLE)
-			{
-				outcome.rows_taken = true;
-				if (!co_await sink->row(res))
-				{
-					link.interrupt();
-					state = LinkState::interrupted;
-					break;
-				}
-			}
-			else if (!statement_result)
-				statement_result = std::move(res);
-		}
-	}
+		state = co_await read_statement(link, sink, statement_result, outcome);
 
 	if (state == LinkState::interrupted)
 	{

@@ -27,6 +27,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using RequestParser = http::request_parser<http::string_body>;
 
 namespace {
 
@@ -116,7 +117,15 @@ public:
 
 private:
 	awaitable<bool> wait_for_bytes(std::chrono::seconds timeout);
+	void		begin_exchange();
+	awaitable<void> serve(const Request &request);
 	awaitable<std::optional<Request>> read_request();
+	ApiError	head_too_large(const RequestParser &parser) const;
+	awaitable<bool> read_failed(const boost::system::error_code &ec);
+	Target		take_head(const http::request<http::string_body> &message);
+	std::optional<ApiError> head_over_limits(const http::request<http::string_body> &message) const;
+	awaitable<bool> read_body(RequestParser &parser);
+	Request		make_request(Target target);
 	awaitable<void> refuse(const ApiError &error);
 	awaitable<void> discard_input();
 	template <class Message>
@@ -222,39 +231,11 @@ Session::run()
 				break;
 		}
 		first = false;
-		started_ = Clock::now();
-		method_ = path_ = "-";
-		responded_ = broken_ = incomplete_ = false;
-		status_ = 0;
-		bytes_ = 0;
-		role_.clear();
-		extra_headers_.clear();
-		on_shutdown_ = nullptr;
-
+		begin_exchange();
 		std::optional<Request> request = co_await read_request();
 		if (!request)
 			break;
-		std::optional<std::string> failure;
-		try
-		{
-			co_await app_.serve(*request, *this);
-		}
-		catch (const std::exception &e)
-		{
-			failure = e.what();
-			task_failed("request", std::current_exception());
-		}
-		catch (...)
-		{
-			failure = "unknown exception";
-			task_failed("request", std::current_exception());
-		}
-		/* A C++ exception in a handler: 500 if nothing was sent, else a visibly cut response. */
-		if (failure && responded_)
-			abort(*failure);
-		else if (!responded_ && !broken_)
-			co_await send(error_reply(transport_error(500, "Internal server error",
-													  failure.value_or("No response was produced."))));
+		co_await serve(*request);
 		disarm_hangup();
 		log_exchange();
 		/* The request's header fields were views of it: answered, it goes (idle costs nothing). */
@@ -269,6 +250,50 @@ Session::run()
 	if (refused_ && !ec)
 		co_await discard_input();
 	stream_.socket().close(ec);
+}
+
+/* A new exchange: nothing of the last one's is left in what its log line and response read. */
+void
+Session::begin_exchange()
+{
+	started_ = Clock::now();
+	method_ = path_ = "-";
+	responded_ = broken_ = incomplete_ = false;
+	status_ = 0;
+	bytes_ = 0;
+	role_.clear();
+	extra_headers_.clear();
+	on_shutdown_ = nullptr;
+}
+
+/*
+ * The application answers the request.  A C++ exception in a handler is
+ * logged and counted, and the client told: a 500 if nothing was sent, else a
+ * visibly cut response.
+ */
+awaitable<void>
+Session::serve(const Request &request)
+{
+	std::optional<std::string> failure;
+	try
+	{
+		co_await app_.serve(request, *this);
+	}
+	catch (const std::exception &e)
+	{
+		failure = e.what();
+		task_failed("request", std::current_exception());
+	}
+	catch (...)
+	{
+		failure = "unknown exception";
+		task_failed("request", std::current_exception());
+	}
+	if (failure && responded_)
+		abort(*failure);
+	else if (!responded_ && !broken_)
+		co_await send(error_reply(transport_error(500, "Internal server error",
+												  failure.value_or("No response was produced."))));
 }
 
 /*
@@ -314,10 +339,15 @@ Session::wait_for_bytes(std::chrono::seconds timeout)
 	co_return !ec && !set_.stopping();
 }
 
+/*
+ * One request, read within callboard-request-timeout and the size limits;
+ * none when the client went away or the request was refused (then the
+ * refusal has been sent).
+ */
 awaitable<std::optional<Request>>
 Session::read_request()
 {
-	http::request_parser<http::string_body> parser;
+	RequestParser parser;
 	/* The head's size as a whole; which part is too large is told apart below. */
 	parser.header_limit(static_cast<std::uint32_t>(limits_.max_uri_bytes + limits_.max_header_bytes + 1024));
 	parser.body_limit(limits_.max_body_bytes);
@@ -328,44 +358,77 @@ Session::read_request()
 	co_await http::async_read_header(stream_, buffer_, parser, net::redirect_error(use_awaitable, ec));
 	if (ec == http::error::header_limit)
 	{
-		/*
-		 * Once the request line is whole the parser has taken it (and its
-		 * target) out of the buffer: the fields are too large.  Before, the
-		 * buffer still starts with the line, and tells which one is.
-		 */
-		auto		data = buffer_.data();
-		bool		uri = parser.get().target().empty() &&
-			request_line_too_long(static_cast<const char *>(data.data()), data.size(),
-								  limits_.max_uri_bytes);
-		ApiError	error = transport_error(431, "Request header fields too large");
-		if (uri)
-			error = transport_error(414, "Request URI too long");
-		co_await refuse(error);
+		co_await refuse(head_too_large(parser));
 		co_return std::nullopt;
 	}
-	if (ec == http::error::body_limit)
+	if (co_await read_failed(ec))
+		co_return std::nullopt;
+
+	Target		target = take_head(parser.get());
+	if (std::optional<ApiError> error = head_over_limits(parser.get()))
 	{
+		co_await refuse(*error);
+		co_return std::nullopt;
+	}
+	if (!parser.is_done() && !co_await read_body(parser))
+		co_return std::nullopt;
+	stream_.expires_never();
+
+	/* Kept while the request is served: its header fields are views of it. */
+	message_ = parser.release();
+	co_return make_request(std::move(target));
+}
+
+/*
+ * The head outgrew the parser's limit.  Once the request line is whole the
+ * parser has taken it (and its target) out of the buffer: the fields are too
+ * large.  Before, the buffer still starts with the line, and tells which one is.
+ */
+ApiError
+Session::head_too_large(const RequestParser &parser) const
+{
+	auto		data = buffer_.data();
+	if (parser.get().target().empty() &&
+		request_line_too_long(static_cast<const char *>(data.data()), data.size(), limits_.max_uri_bytes))
+		return transport_error(414, "Request URI too long");
+	return transport_error(431, "Request header fields too large");
+}
+
+/*
+ * After a read of the head or the body: false when it went well.  A client
+ * gone or too slow is let go quietly; anything else is refused with the reason.
+ */
+awaitable<bool>
+Session::read_failed(const boost::system::error_code &ec)
+{
+	if (!ec)
+		co_return false;
+	if (ec == http::error::body_limit)
 		co_await refuse(transport_error(413, "Request body too large",
 										"The limit is " + std::to_string(limits_.max_body_bytes) + " bytes."));
-		co_return std::nullopt;
-	}
-	if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == net::error::eof ||
-		ec == net::error::operation_aborted || ec == net::error::connection_reset)
-		co_return std::nullopt;
-	if (ec)
-	{
+	else if (ec != http::error::end_of_stream && ec != beast::error::timeout && ec != net::error::eof &&
+			 ec != net::error::operation_aborted && ec != net::error::connection_reset)
 		co_await refuse(transport_error(400, "Malformed request", ec.message()));
-		co_return std::nullopt;
-	}
+	co_return true;
+}
 
-	const auto &message = parser.get();
+/* What the exchange's log line and response need of the head; the target, parsed. */
+Target
+Session::take_head(const http::request<http::string_body> &message)
+{
 	method_ = std::string(message.method_string());
 	version_ = message.version();
 	keep_alive_ = message.keep_alive();
 	head_ = message.method() == http::verb::head;
 	Target		target = parse_target(message.target());
 	path_ = target.path;
+	return target;
+}
 
+/* The target and the header fields within callboard-max-uri-bytes, -max-headers and -max-header-bytes. */
+std::optional<ApiError>
+Session::head_over_limits(const http::request<http::string_body> &message) const
+{
 	std::size_t count = 0;
 	std::size_t header_bytes = 0;
 	for (const auto &field : message)
@@ -374,48 +437,35 @@ Session::read_request()
 		header_bytes += field.name_string().size() + field.value().size() + 4;
 	}
 	if (message.target().size() > limits_.max_uri_bytes)
-	{
-		co_await refuse(transport_error(414, "Request URI too long"));
-		co_return std::nullopt;
-	}
+		return transport_error(414, "Request URI too long");
 	if (count > limits_.max_headers || header_bytes > limits_.max_header_bytes)
-	{
-		co_await refuse(transport_error(431, "Request header fields too large",
-										"At most " + std::to_string(limits_.max_headers) + " fields of " +
-										std::to_string(limits_.max_header_bytes) + " bytes in all."));
-		co_return std::nullopt;
-	}
+		return transport_error(431, "Request header fields too large",
+							   "At most " + std::to_string(limits_.max_headers) + " fields of " +
+							   std::to_string(limits_.max_header_bytes) + " bytes in all.");
+	return std::nullopt;
+}
 
-	if (!parser.is_done())
+/* The body, after a 100 Continue if the client waits for one; false if it did not come whole. */
+awaitable<bool>
+Session::read_body(RequestParser &parser)
+{
+	boost::system::error_code ec;
+	auto		expect = parser.get().find(http::field::expect);
+	if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue"))
 	{
-		auto		expect = message.find(http::field::expect);
-		if (expect != message.end() && beast::iequals(expect->value(), "100-continue"))
-		{
-			http::response<http::empty_body> proceed{http::status::continue_, version_};
-			co_await http::async_write(stream_, proceed, net::redirect_error(use_awaitable, ec));
-			if (ec)
-				co_return std::nullopt;
-		}
-		co_await http::async_read(stream_, buffer_, parser, net::redirect_error(use_awaitable, ec));
-		if (ec == http::error::body_limit)
-		{
-			co_await refuse(transport_error(413, "Request body too large",
-											"The limit is " + std::to_string(limits_.max_body_bytes) + " bytes."));
-			co_return std::nullopt;
-		}
-		if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == net::error::eof ||
-			ec == net::error::connection_reset)
-			co_return std::nullopt;
+		http::response<http::empty_body> proceed{http::status::continue_, version_};
+		co_await http::async_write(stream_, proceed, net::redirect_error(use_awaitable, ec));
 		if (ec)
-		{
-			co_await refuse(transport_error(400, "Malformed request", ec.message()));
-			co_return std::nullopt;
-		}
+			co_return false;
 	}
-	stream_.expires_never();
+	co_await http::async_read(stream_, buffer_, parser, net::redirect_error(use_awaitable, ec));
+	co_return !co_await read_failed(ec);
+}
 
-	/* Kept while the request is served: its header fields are views of it. */
-	message_ = parser.release();
+/* The request as the application sees it: plain data, its fields views of message_. */
+Request
+Session::make_request(Target target)
+{
 	const auto &kept = *message_;
 	Request		request;
 	request.method = method_;
@@ -435,7 +485,7 @@ Session::read_request()
 		request.header_fields.emplace_back(field.name_string(), field.value());
 	request.body = std::move(message_->body());
 	request.remote = remote_;
-	co_return request;
+	return request;
 }
 
 /* A request refused before the application saw it: the error, then the connection closes. */
