@@ -359,6 +359,18 @@ connect_signals(Settings &settings, Telemetry &telemetry, Handlers &handlers, Ch
 	};
 }
 
+/* The change feed, the cohorts' polling and refreshes, and the roles' settings: on the first loop. */
+void
+start_watching(const Config &config, Server &server, ChangeFeed &feed, Cohorts &cohorts,
+			   RoleSettingsRefresh &role_settings, net::thread_pool &blocking)
+{
+	spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config),
+										   blocking.get_executor()), "change_feed");
+	spawn(server.first_loop(), cohorts.poll(), "poll");
+	spawn(server.first_loop(), cohorts.refresher(), "refresher");
+	role_settings.start();
+}
+
 }								/* namespace */
 
 /* The startup sequence: read the configuration, build the parts, wire them, listen, serve, shut down. */
@@ -414,12 +426,7 @@ main(int argc, char **argv)
 		return 1;
 	sd_notify("READY=1\nSTATUS=listening on port " + std::to_string(*port));
 
-	/* The change feed, the cohorts' polling and refreshes, and the roles' settings run on the first loop. */
-	spawn(server.first_loop(), feed.listen(config.callboard_listen_uri.value_or(config.db_uri), search_path_for(config),
-										   blocking.get_executor()), "change_feed");
-	spawn(server.first_loop(), cohorts.poll(), "poll");
-	spawn(server.first_loop(), cohorts.refresher(), "refresher");
-	role_settings.start();
+	start_watching(config, server, feed, cohorts, role_settings, blocking);
 
 	Shutdown	shutdown(signals, settings, server, feed, cohorts, role_settings,
 						 std::chrono::seconds(config.callboard_shutdown_grace));

@@ -246,6 +246,10 @@ Setting optional_text(const char *key, std::optional<std::string> Config::*field
 	}, [=](const Config &c) { return quoted((c.*field).value_or("")); }};
 }
 
+/*
+ * Every key the gateway reads, once: how it is parsed, how it is shown, and
+ * (restart) whether a reload may change it.  Long because it is the table.
+ */
 const std::vector<Setting> &
 settings()
 {

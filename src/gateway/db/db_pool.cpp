@@ -14,6 +14,20 @@ namespace gateway {
 
 namespace {
 
+/* Connections found dead in the idle list, closed outside the pool's lock. */
+struct Closing
+{
+	std::vector<PGconn *> conns;
+
+	void		close()
+	{
+		for (PGconn *conn : conns)
+			PQfinish(conn);
+		conns.clear();
+	}
+	~Closing() { close(); }
+};
+
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{8000};
 constexpr std::chrono::milliseconds kConnectTimeout{5000};
@@ -205,7 +219,7 @@ DbPool::acquire(bool fresh)
 	for (;;)
 	{
 		std::shared_ptr<Waiter> waiter;
-		std::vector<PGconn *> dead;
+		Closing		dead;		/* closed once the lock is let go, however this round ends */
 		bool		connect_now = false;
 		{
 			std::lock_guard<std::mutex> lock(mutex_);
@@ -214,29 +228,21 @@ DbPool::acquire(bool fresh)
 				PGconn	   *conn = idle_.back();
 				idle_.pop_back();
 				if (idle_connection_alive(conn))
-				{
-					for (PGconn *d : dead)
-						PQfinish(d);
 					co_return Lease(this, conn, loop);
-				}
-				dead.push_back(conn);
+				dead.conns.push_back(conn);
 				open_--;
 			}
 			if (fresh && !idle_.empty())
 			{
 				/* Its slot is ours: a new connection replaces it. */
-				dead.push_back(idle_.back());
+				dead.conns.push_back(idle_.back());
 				idle_.pop_back();
 				connect_now = true;
 			}
 			else if (open_ < size_)
 			{
 				if (std::chrono::steady_clock::now() < down_until_)
-				{
-					for (PGconn *d : dead)
-						PQfinish(d);
 					co_return down_error();
-				}
 				open_++;
 				connect_now = true;
 			}
@@ -246,8 +252,7 @@ DbPool::acquire(bool fresh)
 				waiters_.push_back(waiter);
 			}
 		}
-		for (PGconn *d : dead)
-			PQfinish(d);
+		dead.close();
 		if (connect_now)
 			co_return co_await connect(loop);
 
