@@ -267,10 +267,10 @@ error_reply(const ApiError &error)
 	return reply;
 }
 
-AuthSettings
-auth_settings(const Config &config)
+AuthConfig
+auth_config(const Config &config)
 {
-	return AuthSettings{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role};
+	return AuthConfig{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role};
 }
 
 Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingPool hashing)
@@ -278,7 +278,7 @@ Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingP
 	  db_(db),
 	  cohorts_(cohorts),
 	  hashing_(hashing),
-	  tokens_(auth_settings(*settings.current())),
+	  tokens_(auth_config(*settings.current())),
 	  schema_(settings.current()->db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
 	  search_path_(search_path_for(*settings.current()))
@@ -296,7 +296,7 @@ Handlers::legacy(const Request &request, std::string_view, Responder &out)
 {
 	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
 	std::shared_ptr<const Config> config = settings_.current();
-	auto		auth = tokens_.authenticate(request.authorization, auth_settings(*config), now_seconds(), false);
+	auto		auth = tokens_.authenticate(request.authorization, auth_config(*config), now_seconds(), false);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
 	std::shared_ptr<const Who> who = std::get<std::shared_ptr<const Who>>(auth);
@@ -308,7 +308,7 @@ Handlers::rpc(const Request &request, std::string_view rpc_name, Responder &out)
 {
 	std::string name(rpc_name);
 	std::shared_ptr<const Config> config = settings_.current();
-	auto		auth = tokens_.authenticate(request.authorization, auth_settings(*config), now_seconds(), true);
+	auto		auth = tokens_.authenticate(request.authorization, auth_config(*config), now_seconds(), true);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
 	std::shared_ptr<const Who> who = std::get<std::shared_ptr<const Who>>(auth);
@@ -449,7 +449,7 @@ Handlers::refresh(const Request &request, std::string_view, Responder &out)
 
 	std::shared_ptr<const Config> config = settings_.current();
 	const std::string role = login_role(*config);
-	auto		verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_settings(*config),
+	auto		verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_config(*config),
 										now_seconds());
 	if (std::holds_alternative<ApiError>(verified))
 		co_return (void) co_await out.send(token_not_valid("Token is invalid or expired"));

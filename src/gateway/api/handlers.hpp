@@ -32,7 +32,7 @@
 namespace gateway {
 
 /* How tokens are checked, from a configuration. */
-AuthSettings auth_settings(const Config &config);
+AuthConfig auth_config(const Config &config);
 
 class Handlers
 {
@@ -41,7 +41,7 @@ public:
 	Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingPool hashing);
 
 	/* On a configuration reload: the token cache starts again, bound to the new settings. */
-	void		rebind_tokens(const Config &config) { tokens_.rebind(auth_settings(config)); }
+	void		rebind_tokens(const Config &config) { tokens_.rebind(auth_config(config)); }
 
 	/*
 	 * The routes' handlers (routes.cpp names them, as RouteHandler): each

@@ -64,7 +64,7 @@ const TimeRule kTimeRules[] = {
 	 "JWT issued at future"},
 };
 
-std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthSettings &settings,
+std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthConfig &config,
 									 std::int64_t now)
 {
 	for (const TimeRule &rule : kTimeRules)
@@ -90,12 +90,12 @@ std::optional<ApiError> check_claims(const nlohmann::json &claims, const AuthSet
 		}
 		if (!valid)
 			return jwt_claims_error("The JWT 'aud' claim must be a string or an array of strings");
-		if (settings.audience)
+		if (config.audience)
 		{
-			bool matches = aud->is_string() ? *aud == *settings.audience : aud->empty();
+			bool matches = aud->is_string() ? *aud == *config.audience : aud->empty();
 			if (aud->is_array())
 				for (const auto &a : *aud)
-					matches = matches || a == *settings.audience;
+					matches = matches || a == *config.audience;
 			if (!matches)
 				return jwt_claims_error("JWT not in audience");
 		}
@@ -125,7 +125,7 @@ std::optional<std::string> bearer_token(const std::string &header)
 }								/* namespace */
 
 std::variant<nlohmann::json, ApiError>
-verify_token(const std::string &token, const AuthSettings &settings, std::int64_t now)
+verify_token(const std::string &token, const AuthConfig &config, std::int64_t now)
 {
 	if (token.empty())
 		return jwt_decode_error("Empty JWT is sent in Authorization header");
@@ -147,12 +147,12 @@ verify_token(const std::string &token, const AuthSettings &settings, std::int64_
 	if (alg_name != "HS256" && alg_name != "HS384" && alg_name != "HS512")
 		return jwt_decode_error("Wrong or unsupported encoding algorithm",
 								"Algorithm \"" + alg_name + "\" is not accepted: use HS256, HS384 or HS512");
-	if (settings.secret.empty())
+	if (config.secret.empty())
 		return no_jwt_secret();
 
 	jwt_t	   *raw = nullptr;
-	if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char *>(settings.secret.data()),
-				   static_cast<int>(settings.secret.size())) != 0 || raw == nullptr)
+	if (jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char *>(config.secret.data()),
+				   static_cast<int>(config.secret.size())) != 0 || raw == nullptr)
 		return jwt_decode_error("JWT cryptographic operation failed");
 	JwtHandle	jwt(raw);
 	if (jwt_get_alg(jwt.get()) != jwt_str_alg(alg_name.c_str()))
@@ -163,25 +163,25 @@ verify_token(const std::string &token, const AuthSettings &settings, std::int64_
 	if (!claims.is_object())
 		return jwt_claims_error("Parsing claims failed");
 
-	if (auto error = check_claims(claims, settings, now))
+	if (auto error = check_claims(claims, config, now))
 		return *error;
 	return claims;
 }
 
 std::variant<Auth, ApiError>
-authenticate(const std::optional<std::string> &authorization, const AuthSettings &settings,
+authenticate(const std::optional<std::string> &authorization, const AuthConfig &config,
 			 std::int64_t now, bool allow_anonymous)
 {
 	std::optional<std::string> token = authorization ? bearer_token(*authorization) : std::nullopt;
 
 	if (!token)
 	{
-		if (!allow_anonymous || !settings.anon_role)
+		if (!allow_anonymous || !config.anon_role)
 			return token_required();
-		return Auth{*settings.anon_role, {{"role", *settings.anon_role}}, false};
+		return Auth{*config.anon_role, {{"role", *config.anon_role}}, false};
 	}
 
-	auto verified = verify_token(*token, settings, now);
+	auto verified = verify_token(*token, config, now);
 	if (auto *error = std::get_if<ApiError>(&verified))
 		return *error;
 	nlohmann::json claims = std::get<nlohmann::json>(std::move(verified));
@@ -195,10 +195,10 @@ authenticate(const std::optional<std::string> &authorization, const AuthSettings
 	auto role_claim = claims.find("role");
 	if (role_claim != claims.end() && !role_claim->is_null())
 		role = role_claim->is_string() ? role_claim->get<std::string>() : role_claim->dump();
-	else if (settings.token_role)
-		role = *settings.token_role;
-	else if (settings.anon_role)
-		role = *settings.anon_role;
+	else if (config.token_role)
+		role = *config.token_role;
+	else if (config.anon_role)
+		role = *config.anon_role;
 	else
 		return token_required();
 

@@ -25,7 +25,7 @@ namespace gateway {
 /* PostgREST's clock skew: exp, nbf and iat are each allowed 30 seconds. */
 constexpr std::int64_t kAllowedSkewSeconds = 30;
 
-struct AuthSettings
+struct AuthConfig
 {
 	std::string secret;
 	std::optional<std::string> audience;
@@ -33,7 +33,7 @@ struct AuthSettings
 	/* For tokens with no role claim (SimpleJWT's); else they run as anon. */
 	std::optional<std::string> token_role;
 
-	bool		operator==(const AuthSettings &) const = default;
+	bool		operator==(const AuthConfig &) const = default;
 };
 
 struct Auth
@@ -48,7 +48,7 @@ struct Auth
  * `now` is Unix time in seconds.
  */
 std::variant<nlohmann::json, ApiError> verify_token(const std::string &token,
-													const AuthSettings &settings,
+													const AuthConfig &config,
 													std::int64_t now);
 
 /*
@@ -58,7 +58,7 @@ std::variant<nlohmann::json, ApiError> verify_token(const std::string &token,
  * be an access token.
  */
 std::variant<Auth, ApiError> authenticate(const std::optional<std::string> &authorization,
-										  const AuthSettings &settings, std::int64_t now,
+										  const AuthConfig &config, std::int64_t now,
 										  bool allow_anonymous);
 
 }								/* namespace gateway */

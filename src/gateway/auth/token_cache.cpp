@@ -30,22 +30,22 @@ written(Auth auth)
 
 }								/* namespace */
 
-TokenCache::TokenCache(const AuthSettings &settings)
-	: current_(std::make_shared<Generation>(settings))
+TokenCache::TokenCache(const AuthConfig &config)
+	: current_(std::make_shared<Generation>(config))
 {
 }
 
 std::shared_ptr<TokenCache::Generation>
-TokenCache::bound_to(const AuthSettings &settings) const
+TokenCache::bound_to(const AuthConfig &config) const
 {
 	std::shared_ptr<Generation> generation = std::atomic_load(&current_);
-	return generation->settings == settings ? generation : nullptr;
+	return generation->config == config ? generation : nullptr;
 }
 
 std::shared_ptr<const Who>
-TokenCache::find(const std::string &authorization, const AuthSettings &settings, std::int64_t now)
+TokenCache::find(const std::string &authorization, const AuthConfig &config, std::int64_t now)
 {
-	std::shared_ptr<Generation> generation = bound_to(settings);
+	std::shared_ptr<Generation> generation = bound_to(config);
 	if (!generation)
 		return nullptr;
 	std::lock_guard<std::mutex> lock(generation->mutex);
@@ -59,11 +59,11 @@ TokenCache::find(const std::string &authorization, const AuthSettings &settings,
 }
 
 void
-TokenCache::remember(const std::string &authorization, const AuthSettings &settings,
+TokenCache::remember(const std::string &authorization, const AuthConfig &config,
 					 const std::shared_ptr<const Who> &who)
 {
-	/* Checked under other settings than the cache is bound to now: not for these requests. */
-	std::shared_ptr<Generation> generation = bound_to(settings);
+	/* Checked under another configuration than the one the cache is bound to now: not for these requests. */
+	std::shared_ptr<Generation> generation = bound_to(config);
 	if (!generation)
 		return;
 	/* Valid as long as authenticate() would pass it: up to the skew past its exp. */
@@ -76,27 +76,27 @@ TokenCache::remember(const std::string &authorization, const AuthSettings &setti
 }
 
 std::variant<std::shared_ptr<const Who>, ApiError>
-TokenCache::authenticate(const std::optional<std::string> &authorization, const AuthSettings &settings,
+TokenCache::authenticate(const std::optional<std::string> &authorization, const AuthConfig &config,
 						 std::int64_t now, bool allow_anonymous)
 {
 	bool		cacheable = authorization && authorization->size() <= kMaxTokenBytes;
 	if (cacheable)
-		if (std::shared_ptr<const Who> who = find(*authorization, settings, now))
+		if (std::shared_ptr<const Who> who = find(*authorization, config, now))
 			return who;
 
-	auto		checked = gateway::authenticate(authorization, settings, now, allow_anonymous);
+	auto		checked = gateway::authenticate(authorization, config, now, allow_anonymous);
 	if (auto *error = std::get_if<ApiError>(&checked))
 		return *error;
 	std::shared_ptr<const Who> who = written(std::get<Auth>(std::move(checked)));
 	if (cacheable && who->auth.authed)
-		remember(*authorization, settings, who);
+		remember(*authorization, config, who);
 	return who;
 }
 
 void
-TokenCache::rebind(const AuthSettings &settings)
+TokenCache::rebind(const AuthConfig &config)
 {
-	std::atomic_store(&current_, std::make_shared<Generation>(settings));
+	std::atomic_store(&current_, std::make_shared<Generation>(config));
 }
 
 }								/* namespace gateway */

@@ -11,10 +11,10 @@
  * most 2,048 tokens of at most 4 kB: the cache cannot grow with a client's
  * inventions.
  *
- * The cache is bound to the settings its tokens were checked with (the
+ * The cache is bound to the configuration its tokens were checked with (the
  * secret, the audience, the roles), as PostgREST binds its JWT cache to its
- * key: a request remembers a token only in a cache bound to the settings it
- * checked the token with, and finds one only in a cache bound to its own.
+ * key: a request remembers a token only in a cache bound to the configuration
+ * it checked the token with, and finds one only in a cache bound to its own.
  * A reload replaces the cache whole (rebind()), so a request that read the
  * old secret and finishes after the reload cannot leave its token where
  * requests under the new secret would find it.
@@ -46,24 +46,24 @@ struct Who
 class TokenCache
 {
 public:
-	explicit	TokenCache(const AuthSettings &settings);
+	explicit	TokenCache(const AuthConfig &config);
 
-	/* authenticate() (jwt_auth.hpp), from memory when the token passed before under the same settings. */
+	/* authenticate() (jwt_auth.hpp), from memory when the token passed before under the same configuration. */
 	std::variant<std::shared_ptr<const Who>, ApiError> authenticate(const std::optional<std::string> &authorization,
-																	 const AuthSettings &settings, std::int64_t now,
+																	 const AuthConfig &config, std::int64_t now,
 																	 bool allow_anonymous);
 
-	/* On a configuration reload: a new, empty cache bound to the new settings replaces the old. */
-	void		rebind(const AuthSettings &settings);
+	/* On a configuration reload: a new, empty cache bound to the new configuration replaces the old. */
+	void		rebind(const AuthConfig &config);
 
 	/*
 	 * The two halves of authenticate(), for the tests that force a reload
-	 * between them: what the cache holds for the token under `settings`;
-	 * and remembering a token that passed under `settings`.
+	 * between them: what the cache holds for the token under `config`;
+	 * and remembering a token that passed under `config`.
 	 */
-	std::shared_ptr<const Who> find(const std::string &authorization, const AuthSettings &settings,
+	std::shared_ptr<const Who> find(const std::string &authorization, const AuthConfig &config,
 									std::int64_t now);
-	void		remember(const std::string &authorization, const AuthSettings &settings,
+	void		remember(const std::string &authorization, const AuthConfig &config,
 						 const std::shared_ptr<const Who> &who);
 
 private:
@@ -73,12 +73,12 @@ private:
 		std::int64_t valid_until;	/* Unix seconds */
 	};
 
-	/* The tokens checked under one set of settings. */
+	/* The tokens checked under one authentication configuration. */
 	struct Generation
 	{
-		explicit	Generation(const AuthSettings &s) : settings(s) {}
+		explicit	Generation(const AuthConfig &s) : config(s) {}
 
-		const AuthSettings settings;
+		const AuthConfig config;
 		std::mutex	mutex;
 		std::unordered_map<std::string, Entry> entries;
 	};
@@ -86,8 +86,8 @@ private:
 	static constexpr std::size_t kMaxEntries = 2048;
 	static constexpr std::size_t kMaxTokenBytes = 4096;
 
-	/* The generation bound to `settings`, or null if the cache is bound to others now. */
-	std::shared_ptr<Generation> bound_to(const AuthSettings &settings) const;
+	/* The generation bound to `config`, or null if the cache is bound to another now. */
+	std::shared_ptr<Generation> bound_to(const AuthConfig &config) const;
 
 	std::shared_ptr<Generation> current_;	/* atomic_load / atomic_store */
 };

@@ -202,7 +202,7 @@ mask_password(const std::string &conninfo)
  * the process was built around it (its loops, sockets, pools, limits): those
  * are `restart` keys, which a reload names in the log instead of applying.
  */
-struct Setting
+struct ConfigKey
 {
 	const char *key;
 	std::function<void(Config &, const std::string &)> set;
@@ -212,33 +212,33 @@ struct Setting
 	std::function<std::string(const Config &)> raw = nullptr;
 };
 
-Setting restart(Setting s, std::function<std::string(const Config &)> raw = nullptr)
+ConfigKey restart(ConfigKey s, std::function<std::string(const Config &)> raw = nullptr)
 {
 	s.restart = true;
 	s.raw = std::move(raw);
 	return s;
 }
 
-Setting integer(const char *key, int Config::*field, int min, int max)
+ConfigKey integer(const char *key, int Config::*field, int min, int max)
 {
 	return {key, [=](Config &c, const std::string &v) { c.*field = to_int(key, v, min, max); },
 			[=](const Config &c) { return std::to_string(c.*field); }};
 }
 
-Setting size(const char *key, std::size_t Config::*field, int min, int max)
+ConfigKey size(const char *key, std::size_t Config::*field, int min, int max)
 {
 	return {key, [=](Config &c, const std::string &v) { c.*field = static_cast<std::size_t>(to_int(key, v, min, max)); },
 			[=](const Config &c) { return std::to_string(c.*field); }};
 }
 
-Setting text(const char *key, std::string Config::*field)
+ConfigKey text(const char *key, std::string Config::*field)
 {
 	return {key, [=](Config &c, const std::string &v) { c.*field = v; },
 			[=](const Config &c) { return quoted(c.*field); }};
 }
 
 /* An empty value leaves the setting unset, as PostgREST reads it. */
-Setting optional_text(const char *key, std::optional<std::string> Config::*field)
+ConfigKey optional_text(const char *key, std::optional<std::string> Config::*field)
 {
 	return {key, [=](Config &c, const std::string &v) {
 		if (!v.empty())
@@ -250,10 +250,10 @@ Setting optional_text(const char *key, std::optional<std::string> Config::*field
  * Every key the gateway reads, once: how it is parsed, how it is shown, and
  * (restart) whether a reload may change it.  Long because it is the table.
  */
-const std::vector<Setting> &
+const std::vector<ConfigKey> &
 settings()
 {
-	static const std::vector<Setting> all = {
+	static const std::vector<ConfigKey> all = {
 		restart({"db-uri", [](Config &c, const std::string &v) { c.db_uri = v; },
 				 [](const Config &c) { return quoted(mask_password(c.db_uri)); }},
 				[](const Config &c) { return c.db_uri; }),
@@ -395,7 +395,7 @@ make_config(const std::map<std::string, std::string> &file_values,
 	/* PostgREST's older name for db-schemas. */
 	if (auto v = get("db-schema"); v && !v->empty() && !get("db-schemas"))
 		c.db_schemas = split_list(*v);
-	for (const Setting &setting : settings())
+	for (const ConfigKey &setting : settings())
 		if (auto v = get(setting.key))
 			setting.set(c, *v);
 	if (auto v = get("jwt-secret"))
@@ -412,7 +412,7 @@ std::vector<std::string>
 reloadable_keys()
 {
 	std::vector<std::string> keys;
-	for (const Setting &setting : settings())
+	for (const ConfigKey &setting : settings())
 		if (!setting.restart)
 			keys.push_back(setting.key);
 	keys.push_back("jwt-secret");
@@ -424,7 +424,7 @@ std::vector<std::string>
 restart_keys()
 {
 	std::vector<std::string> keys;
-	for (const Setting &setting : settings())
+	for (const ConfigKey &setting : settings())
 		if (setting.restart)
 			keys.push_back(setting.key);
 	return keys;
@@ -434,7 +434,7 @@ std::string
 restart_only_changes(const Config &a, const Config &b)
 {
 	std::string keys;
-	for (const Setting &setting : settings())
+	for (const ConfigKey &setting : settings())
 	{
 		if (!setting.restart)
 			continue;
@@ -449,7 +449,7 @@ std::string
 dump_config(const Config &config)
 {
 	std::string out;
-	for (const Setting &setting : settings())
+	for (const ConfigKey &setting : settings())
 		out += std::string(setting.key) + " = " + setting.show(config) + "\n";
 	out += std::string("jwt-secret = ") + quoted(config.jwt_secret.empty() ? "" : "***") + "\n";
 	out += "jwt-secret-is-base64 = false\n";

@@ -12,16 +12,16 @@
 
 using gateway::ApiError;
 using gateway::Auth;
-using gateway::AuthSettings;
+using gateway::AuthConfig;
 
 namespace {
 
 const std::string kSecret = "a-test-secret-that-is-at-least-32-chars";
 const std::int64_t kNow = 1761300000;
 
-AuthSettings settings()
+AuthConfig settings()
 {
-	return AuthSettings{kSecret, std::nullopt, std::string("web_anon"), std::string("dashboard_user")};
+	return AuthConfig{kSecret, std::nullopt, std::string("web_anon"), std::string("dashboard_user")};
 }
 
 std::string b64url(const std::string &in)
@@ -50,7 +50,7 @@ std::string sign(const std::string &claims_json, jwt_alg_t alg = JWT_ALG_HS256, 
 	return token;
 }
 
-ApiError error_of(const std::string &authorization, bool allow_anonymous = true, AuthSettings s = settings())
+ApiError error_of(const std::string &authorization, bool allow_anonymous = true, AuthConfig s = settings())
 {
 	auto r = gateway::authenticate(authorization, s, kNow, allow_anonymous);
 	EXPECT_TRUE(std::holds_alternative<ApiError>(r)) << authorization;
@@ -58,7 +58,7 @@ ApiError error_of(const std::string &authorization, bool allow_anonymous = true,
 }
 
 Auth auth_of(const std::optional<std::string> &authorization, bool allow_anonymous = true,
-			 AuthSettings s = settings())
+			 AuthConfig s = settings())
 {
 	auto r = gateway::authenticate(authorization, s, kNow, allow_anonymous);
 	if (auto *e = std::get_if<ApiError>(&r))
@@ -88,7 +88,7 @@ TEST(Authenticate, NoTokenWhereRequiredIsPgrst302)
 	auto r = gateway::authenticate(std::nullopt, settings(), kNow, false);
 	ASSERT_TRUE(std::holds_alternative<ApiError>(r));
 	EXPECT_EQ(std::get<ApiError>(r).code, "PGRST302");
-	AuthSettings no_anon = settings();
+	AuthConfig no_anon = settings();
 	no_anon.anon_role.reset();
 	auto r2 = gateway::authenticate(std::nullopt, no_anon, kNow, true);
 	ASSERT_TRUE(std::holds_alternative<ApiError>(r2));
@@ -178,7 +178,7 @@ TEST(Authenticate, TimeClaimsThatAreHugeOrFractional)
 
 TEST(Authenticate, Audience)
 {
-	AuthSettings s = settings();
+	AuthConfig s = settings();
 	s.audience = "callboard";
 	EXPECT_TRUE(auth_of(bearer(sign(R"({"aud":"callboard"})")), true, s).authed);
 	EXPECT_TRUE(auth_of(bearer(sign(R"({"aud":["x","callboard"]})")), true, s).authed);
@@ -200,7 +200,7 @@ TEST(Authenticate, RoleFromClaimTokenRoleOrAnon)
 	EXPECT_EQ(simplejwt.claims["token_type"], "access");
 	EXPECT_EQ(simplejwt.claims["user_id"], 1);
 
-	AuthSettings no_token_role = settings();
+	AuthConfig no_token_role = settings();
 	no_token_role.token_role.reset();
 	EXPECT_EQ(auth_of(bearer(sign(R"({"user_id":1})")), true, no_token_role).role, "web_anon");
 }

@@ -21,9 +21,9 @@ const std::string kOldSecret = "the-old-secret-that-is-at-least-32-chars";
 const std::string kNewSecret = "the-new-secret-that-is-at-least-32-chars";
 const std::int64_t kNow = 1761300000;
 
-AuthSettings with_secret(const std::string &secret)
+AuthConfig with_secret(const std::string &secret)
 {
-	return AuthSettings{secret, std::nullopt, std::string("web_anon"), std::string("dashboard_user")};
+	return AuthConfig{secret, std::nullopt, std::string("web_anon"), std::string("dashboard_user")};
 }
 
 std::string bearer(const std::string &secret, int user = 1)
@@ -42,13 +42,13 @@ std::string bearer(const std::string &secret, int user = 1)
 	return token;
 }
 
-bool accepted(TokenCache &cache, const std::string &authorization, const AuthSettings &settings)
+bool accepted(TokenCache &cache, const std::string &authorization, const AuthConfig &settings)
 {
 	return std::holds_alternative<std::shared_ptr<const Who>>(cache.authenticate(authorization, settings, kNow, false));
 }
 
 /* What a request checking `authorization` under `settings` found, before remembering it. */
-std::shared_ptr<const Who> checked(const std::string &authorization, const AuthSettings &settings)
+std::shared_ptr<const Who> checked(const std::string &authorization, const AuthConfig &settings)
 {
 	auto		auth = gateway::authenticate(authorization, settings, kNow, false);
 	auto		who = std::make_shared<Who>();
@@ -126,10 +126,10 @@ TEST(TokenCache, TheAudienceAndRolesBindItToo)
 	TokenCache	cache(with_secret(kOldSecret));
 	std::string token = bearer(kOldSecret);
 	ASSERT_TRUE(accepted(cache, token, with_secret(kOldSecret)));
-	AuthSettings other_role = with_secret(kOldSecret);
+	AuthConfig other_role = with_secret(kOldSecret);
 	other_role.token_role = "someone_else";
 	EXPECT_EQ(cache.find(token, other_role, kNow), nullptr);
-	AuthSettings audience = with_secret(kOldSecret);
+	AuthConfig audience = with_secret(kOldSecret);
 	audience.audience = "dashboards";
 	EXPECT_EQ(cache.find(token, audience, kNow), nullptr);
 }
@@ -142,7 +142,7 @@ TEST(TokenCache, NoTokenCrossesARotationUnderLoad)
 {
 	TokenCache	cache(with_secret(kOldSecret));
 	const std::string tokens[2] = {bearer(kOldSecret), bearer(kNewSecret)};
-	const AuthSettings settings[2] = {with_secret(kOldSecret), with_secret(kNewSecret)};
+	const AuthConfig settings[2] = {with_secret(kOldSecret), with_secret(kNewSecret)};
 	std::atomic<int> in_force{0};
 	std::atomic<bool> done{false};
 	std::atomic<int> crossed{0};
