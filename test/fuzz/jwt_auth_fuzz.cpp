@@ -98,16 +98,16 @@ std::optional<std::string> broken_time_rule(const nlohmann::json &claims)
 	return std::nullopt;
 }
 
-AuthSettings settings(bool audience)
+AuthConfig settings(bool audience)
 {
-	AuthSettings s{kSecret, std::nullopt, std::string("web_anon"), std::string("dashboard_user")};
+	AuthConfig s{kSecret, std::nullopt, std::string("web_anon"), std::string("dashboard_user")};
 	if (audience)
 		s.audience = "callboard";
 	return s;
 }
 
 /* authenticate() on a token: whatever it returns is consistent with verify_token(). */
-void check_authenticate(const std::string &token, const AuthSettings &s)
+void check_authenticate(const std::string &token, const AuthConfig &s)
 {
 	auto		verified = verify_token(token, s, kNow);
 	for (bool allow_anonymous : {false, true})
@@ -132,7 +132,7 @@ void check_authenticate(const std::string &token, const AuthSettings &s)
 }
 
 /* A token signed with the secret: its time claims are judged as the rules say. */
-void check_signed(const std::string &token, const std::optional<nlohmann::json> &claims, const AuthSettings &s)
+void check_signed(const std::string &token, const std::optional<nlohmann::json> &claims, const AuthConfig &s)
 {
 	auto		verified = verify_token(token, s, kNow);
 	if (auto *accepted = std::get_if<nlohmann::json>(&verified))
@@ -166,7 +166,7 @@ LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 		return 0;
 	const std::uint8_t mode = data[0];
 	const std::string rest(reinterpret_cast<const char *>(data + 1), size - 1);
-	const AuthSettings s = settings(mode & 0x10);
+	const AuthConfig s = settings(mode & 0x10);
 
 	switch (mode % 4)
 	{
