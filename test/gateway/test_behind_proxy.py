@@ -221,6 +221,47 @@ def test_a_change_reaches_a_stream_through_nginx_at_once(pair, proxy_db):
         direct.close()
 
 
+def events_in(path):
+    """(id, data) of each whole event curl has written to `path` so far."""
+    with open(path, "rb") as f:
+        blocks = f.read().split(b"\n\n")[:-1]
+    events = []
+    for block in blocks:
+        fields = dict(line.split(b": ", 1) for line in block.split(b"\n") if not line.startswith(b":"))
+        if b"data" in fields:
+            events.append((fields[b"id"].decode(), fields[b"data"]))
+    return events
+
+
+def test_a_browsers_streams_share_one_http2_connection_through_nginx(pair, proxy_db, tmp_path):
+    """Three event streams over one HTTP/2 connection (curl, as a browser
+    multiplexes a page's five), each carrying the change."""
+    paths = [COMPLETED, SMALL_PAGE, "/rpc/scheduled_outbound_calls_page?category=completed&page_size=20"]
+    args = ["curl", "--http2", "--parallel", "-sSNv", "--cacert", pair.ca, "-H", "Accept: text/event-stream",
+            "-H", "Authorization: " + TOKEN["Authorization"]]
+    outputs = [str(tmp_path / ("stream%d" % i)) for i in range(len(paths))]
+    for path, output in zip(paths, outputs):
+        args += [pair.url + path, "-o", output]
+        open(output, "w").close()
+    with open(tmp_path / "curl.log", "w") as log:
+        curl = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=log)
+    try:
+        wait_until(lambda: all(len(events_in(o)) == 1 for o in outputs), what="each stream's first event")
+        assert sum(pair.subscribers()) == 3
+        change_completed(proxy_db)
+        wait_until(lambda: all(len(events_in(o)) == 2 for o in outputs), what="the change on each stream")
+    finally:
+        curl.terminate()
+        curl.wait()
+    assert events_in(outputs[0])[1][1] == expected_document(proxy_db, "completed")
+    for output, path in zip(outputs, paths):
+        assert events_in(output)[1][1] == pair.get(path, headers=TOKEN).content
+    log = (tmp_path / "curl.log").read_text()
+    assert "ALPN: server accepted h2" in log
+    assert log.count("Connected to 127.0.0.1") == 1, "one connection for the three streams"
+    assert log.count("Using Stream ID") == 3
+
+
 def test_documents_pass_through_compressed_by_the_gateway(pair, proxy_db):
     """nginx hands on the gateway's gzip and ETags untouched."""
     headers = dict(TOKEN, **{"Accept-Encoding": "gzip"})
