@@ -41,7 +41,6 @@ import argparse
 import csv
 import os
 import select
-import shutil
 import subprocess
 import tempfile
 import time
@@ -211,70 +210,40 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
 
 # ---------------------------------------------------------------- nginx
 
-NGINX_CONF = """daemon off;
-worker_processes auto;
-error_log {dir}/error.log;
-pid {dir}/nginx.pid;
-events {{ worker_connections 4096; }}
-http {{
+# The site nginx serves files from: what the http {} block holds besides
+# harness.Nginx's own paths.
+NGINX_SITE = """types {{ application/json json; }}
+default_type application/octet-stream;
+etag on;
+sendfile on;
+tcp_nopush on;
+keepalive_requests 1000000;
+server {{
+    listen 127.0.0.1:{port};
     access_log off;
-    types {{ application/json json; }}
-    default_type application/octet-stream;
-    etag on;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path {dir}/tmp/body;
-    proxy_temp_path {dir}/tmp/proxy;
-    fastcgi_temp_path {dir}/tmp/fastcgi;
-    uwsgi_temp_path {dir}/tmp/uwsgi;
-    scgi_temp_path {dir}/tmp/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {dir}/www;
-    }}
+    root www;
 }}
 """
 
 
-class Nginx:
+class Nginx(b.harness.Nginx):
+    """harness.Nginx serving `files` (name: bytes) from its www/ directory."""
+
     def __init__(self, files):
-        self.dir = tempfile.mkdtemp(prefix="callboard-nginx.")
-        os.chmod(self.dir, 0o755)
-        os.makedirs(os.path.join(self.dir, "www"))
-        os.makedirs(os.path.join(self.dir, "tmp"))
+        self.port = b.harness.free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        super().__init__(NGINX_SITE.format(port=self.port), self.port)
+        www = os.path.join(self.dir, "www")
+        os.makedirs(www)
+        os.chmod(www, 0o755)
         for name, data in files.items():
-            path = os.path.join(self.dir, "www", name)
+            path = os.path.join(www, name)
             with open(path, "wb") as f:
                 f.write(data)
             os.chmod(path, 0o644)
-        os.chmod(os.path.join(self.dir, "www"), 0o755)
-        self.port = b.harness.free_port()
-        self.url = "http://127.0.0.1:%d" % self.port
-        conf = os.path.join(self.dir, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(NGINX_CONF.format(dir=self.dir, port=self.port))
-        self.process = subprocess.Popen(["nginx", "-p", self.dir, "-c", conf], stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                requests.get(self.url + "/", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("nginx did not start")
-
-    def pids(self):
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
-        return [self.process.pid] + [int(p) for p in out.split()]
 
     def cpu(self):
         return sum(b.cpu_seconds(p) for p in self.pids())
-
-    def stop(self):
-        b.stop(self.process)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def nginx_case(cluster, dbname, rounds, wrk_args):

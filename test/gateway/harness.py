@@ -184,6 +184,75 @@ class PgBouncer:
         subprocess.run(["rm", "-rf", self.dir], check=True)
 
 
+NGINX_CONF = """daemon off;
+worker_processes {workers};
+worker_rlimit_nofile 16384;
+error_log error.log;
+pid nginx.pid;
+events {{ worker_connections 8192; }}
+http {{
+    access_log access.log;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+    include site.conf;
+}}
+"""
+
+
+class Nginx:
+    """Debian's nginx run from a directory of its own, as /etc/nginx/nginx.conf
+    runs a site: `site` is the text of the site file (what sites-enabled/ holds,
+    inside `http {}`), and `port` one it listens on, waited for.  Relative paths
+    in `site` are in that directory (nginx's prefix, `self.dir`)."""
+
+    def __init__(self, site, port, workers="auto"):
+        self.dir = tempfile.mkdtemp(prefix="callboard-nginx.")
+        os.chmod(self.dir, 0o755)  # the workers run as nobody when nginx starts as root
+        os.makedirs(os.path.join(self.dir, "tmp"))
+        with open(os.path.join(self.dir, "site.conf"), "w") as f:
+            f.write(site)
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(workers=workers))
+        self.process = subprocess.Popen(["nginx", "-p", self.dir, "-e", "error.log", "-c", conf],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline and self.process.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        log = self.error_log()
+        self.stop()
+        raise RuntimeError("nginx did not start:\n" + log)
+
+    def error_log(self):
+        try:
+            with open(os.path.join(self.dir, "error.log"), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def pids(self):
+        """The master's and its workers'."""
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
+        return [self.process.pid] + [int(p) for p in out.split()]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        subprocess.run(["rm", "-rf", self.dir], check=True)
+
+
 class Gateway:
     """callboard-gateway as a child process, configured by a postgrest.conf.
 

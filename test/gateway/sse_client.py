@@ -3,18 +3,22 @@ response read on a thread into a queue of events."""
 import queue
 import socket
 import threading
+import time
 
 import requests
 
 
 class EventStream:
     """An open text/event-stream response, read on a thread into a queue of
-    (event, id, data) tuples; None when the stream ends."""
+    (event, id, data) tuples; None when the stream ends.  Comments (": keep-alive")
+    go to `comments` as (time.monotonic(), text).  `verify`: as requests takes it
+    (the CA file of a TLS server)."""
 
-    def __init__(self, url, headers, params=None):
-        self.response = requests.get(url, params=params, stream=True, timeout=30,
+    def __init__(self, url, headers, params=None, verify=True):
+        self.response = requests.get(url, params=params, stream=True, timeout=30, verify=verify,
                                      headers=dict(headers, Accept="text/event-stream"))
         self.events = queue.Queue()
+        self.comments = []
         self.complete = None
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -27,7 +31,7 @@ class EventStream:
                         self.events.put((event, event_id, b"\n".join(data)))
                     event, event_id, data = "message", None, []
                 elif line.startswith(b":"):
-                    continue
+                    self.comments.append((time.monotonic(), line.decode(errors="replace")))
                 else:
                     field, _, value = line.partition(b":")
                     value = value[1:] if value.startswith(b" ") else value

@@ -288,6 +288,7 @@ system_user() {
 check "postinst created the system user and group callboard" system_user
 
 check "roles.sql is in /usr/share/$GATEWAY_PACKAGE" test -f "/usr/share/$GATEWAY_PACKAGE/roles.sql"
+check "nginx-callboard.conf is in /usr/share/$GATEWAY_PACKAGE" cmp "$ROOT/deploy/nginx-callboard.conf" "/usr/share/$GATEWAY_PACKAGE/nginx-callboard.conf"
 
 # ---- 3. use them ----------------------------------------------------------
 
