@@ -39,7 +39,7 @@
 #include <string>
 #include <string_view>
 
-#include "../../change_payload.hpp"
+#include "change_payload.hpp"
 #include "core/asio.hpp"
 #include "db/pg_link.hpp"
 
