@@ -94,8 +94,8 @@ public:
 	};
 
 	/* The state, to a holder of the cohorts' lock. */
-	State	   &locked(Mutex &cohorts_lock) REQUIRES(cohorts_lock) { return state_; }
-	const State &locked(Mutex &cohorts_lock) const REQUIRES(cohorts_lock) { return state_; }
+	State	   &locked([[maybe_unused]] Mutex &cohorts_lock) REQUIRES(cohorts_lock) { return state_; }
+	const State &locked([[maybe_unused]] Mutex &cohorts_lock) const REQUIRES(cohorts_lock) { return state_; }
 
 private:
 	friend class DocumentCache;	/* called by its owner under the cohorts' lock */
