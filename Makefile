@@ -46,7 +46,7 @@ GATEWAY_OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard src/gateway/*.cpp src/gate
 GATEWAY_OBJS += src/call_category.gateway.o
 # Where the dashboard page (web/) is installed, and where the gateway looks for it.
 CALLBOARD_WEB_ROOT ?= $(datadir)/callboard/web
-GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -Isrc/gateway -I$(shell $(PG_CONFIG) --includedir) \
+GATEWAY_CXXFLAGS = -std=c++20 -O2 -g -Wall -Wextra -pthread -Isrc/gateway -Isrc -I$(shell $(PG_CONFIG) --includedir) \
 	-DCALLBOARD_VERSION='"$(EXTVERSION)"' -DCALLBOARD_WEB_ROOT='"$(CALLBOARD_WEB_ROOT)"'
 # GCC 12 warns that Asio's coroutine frames are freed by another operator
 # delete than allocated them: Asio allocates and frees them through its own

@@ -11,6 +11,10 @@
 #   make sanitize-check       test/sanitize/run: the unit, gateway (pytest) and
 #                             extension (pg_regress, isolation, pgTAP) tests on
 #                             them; installs into the system's PostgreSQL
+#   make thread-safety        clang's thread-safety analysis of the gateway's
+#                             locks (core/guarded.hpp), syntax only, over every
+#                             gateway source that takes or names one; the unit
+#                             tests run it (CTest: gateway_thread_safety)
 #
 # Each fuzz target is linked with only the sources it fuzzes, compiled with
 # -fsanitize=fuzzer-no-link,address,undefined into build-fuzz/obj; nothing
@@ -100,8 +104,27 @@ sanitize-extension: $(SANITIZE_DIR)/callboard.so $(SANITIZE_DIR)/asan_first.so
 sanitize-check: all sanitize-gateway sanitize-extension
 	test/sanitize/run
 
+# GCC ignores the annotations (GUARDED_BY, REQUIRES...): clang reads them.
+# Boost 1.74 sees no coroutines in clang 14 unless told (it looks for
+# <experimental/coroutine>; libstdc++'s <coroutine> is what clang uses).
+TSA_CXX ?= clang++
+TSA_DIR = build-thread-safety
+TSA_FLAGS = -std=c++20 -fsyntax-only -DBOOST_ASIO_HAS_CO_AWAIT=1 -Wthread-safety -Werror=thread-safety \
+	-Isrc/gateway -Isrc -I$(shell $(PG_CONFIG) --includedir)
+TSA_SOURCES = $(shell grep -lE 'MutexLock|GUARDED_BY|REQUIRES|->locked' src/gateway/*/*.cpp)
+TSA_STAMPS = $(patsubst %.cpp,$(TSA_DIR)/%.checked,$(TSA_SOURCES))
+
+$(TSA_DIR)/%.checked: %.cpp
+	@mkdir -p $(dir $@)
+	$(TSA_CXX) $(TSA_FLAGS) -MMD -MP -MF $(@:.checked=.d) -MT $@ $<
+	@touch $@
+
+-include $(TSA_STAMPS:.checked=.d)
+
+thread-safety: $(TSA_STAMPS)
+
 clean: clean-hardening
 clean-hardening:
-	rm -rf $(FUZZ_DIR) $(SANITIZE_DIR)
+	rm -rf $(FUZZ_DIR) $(SANITIZE_DIR) $(TSA_DIR)
 
-.PHONY: fuzz fuzz-build fuzz-check sanitize-gateway sanitize-extension sanitize-check clean-hardening
+.PHONY: fuzz fuzz-build fuzz-check sanitize-gateway sanitize-extension sanitize-check thread-safety clean-hardening

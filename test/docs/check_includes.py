@@ -30,7 +30,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # Headers that define the private members of a class declared in another
 # header, for the class's .cpp files alone: they are that header's part.
 PART_OF = {
-    "live/cohort_state.hpp": "live/cohorts",	# struct Cohorts::Cohort, Cohorts::BuildTicket...
+    "live/build_ticket.hpp": "live/cohorts",	# class Cohorts::BuildTicket
 }
 
 

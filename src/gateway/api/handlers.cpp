@@ -17,6 +17,7 @@
 #include "db/sql_names.hpp"
 #include "http/conditional.hpp"
 #include "live/live.hpp"
+#include "live/response_stream.hpp"
 
 namespace gateway {
 
@@ -89,12 +90,12 @@ std::vector<std::string> argument_names(const Request &request)
  * the summary) the reply goes out whole, with a Content-Length.  A second
  * row begins a chunked response, and each row after is a chunk.  An error
  * before anything was sent is PostgREST's error reply; after, the response
- * is cut short.
+ * is cut short (ResponseStream).
  */
 class FunctionBody : public RowSink
 {
 public:
-	FunctionBody(Responder &out, std::string role) : out_(out), role_(std::move(role)) {}
+	FunctionBody(Responder &out, std::string role) : out_(out), stream_(out, std::move(role)) {}
 
 	/* This client alone waits for the query: its hang-up stops it. */
 	void		attach(std::function<void()> interrupt) override
@@ -107,15 +108,14 @@ public:
 
 	awaitable<bool> row(PgResult &row) override
 	{
-		if (!held_ && !begun_)
+		if (!held_ && !stream_.begun())
 		{
 			held_ = std::move(row);
 			co_return true;
 		}
-		if (!begun_)
+		if (!stream_.begun())
 		{
-			begun_ = true;
-			bool		ok = co_await out_.begin(head(), std::nullopt);
+			bool		ok = co_await stream_.begin();
 			if (ok)
 				ok = co_await write(held_.get());
 			held_.reset();
@@ -128,65 +128,41 @@ public:
 	/* The outcome of the query, after every row. */
 	awaitable<void> finish(const DbOutcome &outcome)
 	{
-		if (outcome.error && !begun_)
-			co_await out_.send(with_role(error_reply(*outcome.error)));
-		else if (outcome.error || outcome.stopped || outcome.connection_lost)
-		{
-			if (begun_)
-				out_.abort(outcome.error ? outcome.error->code + " " + outcome.error->message
-						   : outcome.stopped ? "the client went away or read too slowly"
-						   : "the database connection was lost");
-		}
-		else if (begun_)
-			co_await out_.end();
+		if (stream_.begun())
+			co_await stream_.end(outcome);
+		else if (outcome.error)
+			co_await stream_.send_error(*outcome.error);
+		else if (outcome.stopped || outcome.connection_lost)
+			co_return;
 		else if (held_ && !PQgetisnull(held_.get(), 0, 0))
 		{
 			std::size_t size = static_cast<std::size_t>(PQgetlength(held_.get(), 0, 0));
-			bool		ok = co_await out_.begin(head(), size);
+			bool		ok = co_await stream_.begin(size);
 			if (ok)
 				ok = co_await write(held_.get());
 			if (ok)
-				co_await out_.end();
+				co_await stream_.end(outcome);
 		}
 		else if (outcome.result && PQntuples(outcome.result.get()) == 1 &&
 				 !PQgetisnull(outcome.result.get(), 0, 0))
 		{
 			/* Not streamed after all (single-row mode refused): the whole result. */
-			Reply		reply = head();
-			reply.body.assign(PQgetvalue(outcome.result.get(), 0, 0), PQgetlength(outcome.result.get(), 0, 0));
-			co_await out_.send(reply);
+			const PGresult *res = outcome.result.get();
+			co_await stream_.send(std::string(PQgetvalue(res, 0, 0), PQgetlength(res, 0, 0)));
 		}
 		else
-		{
-			Reply		reply = head();
-			reply.body = "null";
-			co_await out_.send(reply);
-		}
+			co_await stream_.send("null");
 	}
 
 private:
-	Reply		head() const
-	{
-		Reply		r;
-		r.role = role_;
-		return r;
-	}
-
-	Reply		with_role(Reply r) const
-	{
-		r.role = role_;
-		return r;
-	}
-
 	awaitable<bool> write(const PGresult *res)
 	{
-		return out_.write(PQgetvalue(res, 0, 0), static_cast<std::size_t>(PQgetlength(res, 0, 0)));
+		return stream_.write(PQgetvalue(res, 0, 0), static_cast<std::size_t>(PQgetlength(res, 0, 0)));
 	}
 
 	Responder  &out_;
-	std::string role_;
+	ResponseStream stream_;
 	PgResult	held_ = adopt(nullptr);
-	bool		begun_ = false;
 };
 
 

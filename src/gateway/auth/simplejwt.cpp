@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-#include "../../hex.hpp"
+#include "hex.hpp"
 #include "auth/jwt_handle.hpp"
 
 namespace gateway {

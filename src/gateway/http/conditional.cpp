@@ -6,7 +6,7 @@
 
 #include <openssl/evp.h>
 
-#include "../../hex.hpp"
+#include "hex.hpp"
 #include "core/gzip.hpp"
 
 namespace gateway {

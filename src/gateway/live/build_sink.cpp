@@ -41,23 +41,20 @@ BuildSink::row(PgResult &row)
 	bool		null = PQgetisnull(row.get(), 0, 0);
 	const char *value = null ? "null" : PQgetvalue(row.get(), 0, 0);
 	std::size_t size = null ? 4 : static_cast<std::size_t>(PQgetlength(row.get(), 0, 0));
-	if (streaming_)
-		co_return co_await out_->write(value, size);
+	if (streaming())
+		co_return co_await stream_->write(value, size);
 	body_.append(value, size);
 	if (body_.size() <= limit_)
 		co_return true;
 	too_large_ = true;
-	if (out_ == nullptr)
+	if (!stream_)
 		co_return false;
 
 	/* From now on this client alone waits for the query: its hang-up stops it. */
-	streaming_ = true;
 	out_->arm_hangup(interrupt_);
-	Reply		head;
-	head.role = role_;
-	bool		ok = co_await out_->begin(head, std::nullopt);
+	bool		ok = co_await stream_->begin();
 	if (ok)
-		ok = co_await out_->write(body_.data(), body_.size());
+		ok = co_await stream_->write(body_.data(), body_.size());
 	std::string().swap(body_);
 	co_return ok;
 }
@@ -65,12 +62,7 @@ BuildSink::row(PgResult &row)
 awaitable<void>
 BuildSink::finish_stream(const DbOutcome &outcome)
 {
-	if (outcome.error)
-		out_->abort(outcome.error->code + " " + outcome.error->message);
-	else if (outcome.stopped || outcome.connection_lost)
-		out_->abort("the client went away or read too slowly");
-	else
-		co_await out_->end();
+	co_await stream_->end(outcome);
 }
 
 }								/* namespace gateway */

@@ -6,11 +6,13 @@
 #define CALLBOARD_GATEWAY_BUILD_SINK_HPP
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/asio.hpp"
 #include "db/db_request.hpp"
 #include "http/responder.hpp"
+#include "live/response_stream.hpp"
 
 namespace gateway {
 
@@ -18,7 +20,8 @@ namespace gateway {
  * A build's rows, kept whole up to the size a cohort keeps.  Past it the
  * document cannot be kept: the query stops, unless a client asked for this
  * build, which then gets the document streamed from here on (the bytes kept
- * so far, then each row as it comes), without a second query.
+ * so far, then each row as it comes; response_stream.hpp), without a
+ * second query.
  *
  * If the client that asked hangs up, the query stops when nobody else waits
  * for it or watches the audience (`alone`); else it goes on for them.
@@ -28,8 +31,11 @@ class BuildSink : public RowSink
 public:
 	BuildSink(std::size_t limit, Responder *out, std::string role,
 			  std::function<void(std::function<void()>)> on_attach, std::function<bool()> alone)
-		: limit_(limit), out_(out), role_(std::move(role)), on_attach_(std::move(on_attach)),
-		  alone_(std::move(alone)) {}
+		: limit_(limit), out_(out), on_attach_(std::move(on_attach)), alone_(std::move(alone))
+	{
+		if (out_ != nullptr)
+			stream_.emplace(*out_, std::move(role));
+	}
 
 	void		attach(std::function<void()> interrupt) override;
 
@@ -45,18 +51,17 @@ public:
 	/* The probe said no row-level security applied to the read. */
 	bool		reads_all_rows() const { return reads_all_rows_; }
 	bool		too_large() const { return too_large_; }
-	bool		streaming() const { return streaming_; }
+	bool		streaming() const { return stream_ && stream_->begun(); }
 
 private:
 	std::size_t limit_;
 	Responder  *out_;
-	std::string role_;
 	std::function<void(std::function<void()>)> on_attach_;
 	std::function<bool()> alone_;
 	std::function<void()> interrupt_;
 	std::string body_;
 	bool		too_large_ = false;
-	bool		streaming_ = false;
+	std::optional<ResponseStream> stream_;	/* to the client that asked, if one did */
 	bool		probed_ = false;
 	bool		reads_all_rows_ = false;
 };

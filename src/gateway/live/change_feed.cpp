@@ -90,6 +90,49 @@ const char *const kEnabledSql =
 	" WHERE tgname LIKE 'callboard\\_change\\_signal%' AND tgenabled <> 'D'"
 	" AND tgrelid IN (pg_catalog.to_regclass('twilio_calls'), pg_catalog.to_regclass('hume_agents'))";
 
+namespace {
+
+/* What the database said when asked whether the signal is on. */
+enum class Asked
+{
+	on, off,
+	refused,					/* an error: it cannot LISTEN (a standby) */
+	lost						/* the connection broke */
+};
+
+awaitable<Asked>
+ask_signal(PgLink &link, const std::string &sql)
+{
+	PGconn	   *conn = link.conn();
+	if (PQsendQuery(conn, sql.c_str()) != 1)
+		co_return Asked::lost;
+	if (co_await link.flush() != LinkState::ready)
+		co_return Asked::lost;
+	bool		enabled = false;
+	bool		failed = false;
+	for (;;)
+	{
+		if (co_await link.until_result() != LinkState::ready)
+			co_return Asked::lost;
+		PGresult   *res = PQgetResult(conn);
+		if (res == nullptr)
+			break;
+		if (PQresultStatus(res) == PGRES_FATAL_ERROR)
+		{
+			failed = true;
+			log_event(std::string("change signal: ") + PQresultErrorMessage(res));
+		}
+		else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+			enabled = std::string(PQgetvalue(res, 0, 0)) == "t";
+		PQclear(res);
+	}
+	if (failed)
+		co_return Asked::refused;
+	co_return enabled ? Asked::on : Asked::off;
+}
+
+}								/* namespace */
+
 /*
  * LISTEN on both channels, then whether the signal is on; then
  * notifications until the connection breaks.  False when the database
@@ -98,83 +141,79 @@ const char *const kEnabledSql =
 awaitable<bool>
 ChangeFeed::serve(PgLink &link, const std::string &search_path)
 {
-	PGconn	   *conn = link.conn();
 	std::string setup = std::string("SET search_path = ") + search_path + "; LISTEN " + callboard::kChangeChannel + "; LISTEN pgrst";
 
 	for (bool first = true;; first = false)
 	{
 		/* Ask (again) whether the signal is on: at connect, and when it is turned on or off. */
 		std::string sql = first ? setup + "; " + kEnabledSql : std::string(kEnabledSql);
-		if (PQsendQuery(conn, sql.c_str()) != 1)
+		Asked		asked = co_await ask_signal(link, sql);
+		if (asked == Asked::lost)
 			co_return true;
-		if (co_await link.flush() != LinkState::ready)
-			co_return true;
-		bool		enabled = false;
-		bool		failed = false;
-		for (;;)
-		{
-			if (co_await link.until_result() != LinkState::ready)
-				co_return true;
-			PGresult   *res = PQgetResult(conn);
-			if (res == nullptr)
-				break;
-			if (PQresultStatus(res) == PGRES_FATAL_ERROR)
-			{
-				failed = true;
-				log_event(std::string("change signal: ") + PQresultErrorMessage(res));
-			}
-			else if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-				enabled = std::string(PQgetvalue(res, 0, 0)) == "t";
-			PQclear(res);
-		}
-		if (failed)
+		if (asked == Asked::refused)
 			co_return false;	/* cannot LISTEN here (a standby): poll */
+		bool		enabled = asked == Asked::on;
 		bool		was = pushing_.exchange(enabled);
 		if (first || was != enabled)
 		{
 			log_event(enabled ? "change signal: listening" : "change signal: off; live documents poll");
 			changed(ChangeNotice::everything());
 		}
-
-		/* Notifications, until one says to ask again whether the signal is on, or the connection breaks. */
-		bool		recheck = false;
-		while (!recheck)
-		{
-			/* What libpq read along with the last query's results first; then the socket. */
-			PGnotify   *n = PQnotifies(conn);
-			if (n == nullptr)
-			{
-				if (co_await link.until_input() != LinkState::ready)
-					co_return true;
-				n = PQnotifies(conn);
-			}
-			ChangeNotice notice;
-			for (; n != nullptr; n = PQnotifies(conn))
-			{
-				std::string channel = n->relname;
-				std::string payload = n->extra ? n->extra : "";
-				PQfreemem(n);
-				if (channel == "pgrst")
-				{
-					/* PostgREST's payloads; an empty one means 'reload schema'. */
-					if (payload == "reload schema" || payload.empty())
-					{
-						notice.privileges = true;
-						if (on_reload_schema)
-							on_reload_schema();
-					}
-					else if (payload == "reload config" && on_reload_config)
-						on_reload_config();
-					continue;
-				}
-				notice.merge(classify_payload(payload));
-			}
-			/* Several in one read count once. */
-			if (notice.any_change())
-				changed(notice);
-			recheck = notice.signal;
-		}
+		if (!co_await follow(link))
+			co_return true;
 	}
+}
+
+/* Notifications, until one says to ask again whether the signal is on (true), or the connection breaks. */
+awaitable<bool>
+ChangeFeed::follow(PgLink &link)
+{
+	PGconn	   *conn = link.conn();
+	for (;;)
+	{
+		/* What libpq read along with the last query's results first; then the socket. */
+		PGnotify   *n = PQnotifies(conn);
+		if (n == nullptr)
+		{
+			if (co_await link.until_input() != LinkState::ready)
+				co_return false;
+			n = PQnotifies(conn);
+		}
+		/* Several in one read count once. */
+		ChangeNotice notice = take_notices(conn, n);
+		if (notice.any_change())
+			changed(notice);
+		if (notice.signal)
+			co_return true;
+	}
+}
+
+/* `first` and every other notification libpq has read, merged; PostgREST's reloads done. */
+ChangeNotice
+ChangeFeed::take_notices(PGconn *conn, PGnotify *first)
+{
+	ChangeNotice notice;
+	for (PGnotify *n = first; n != nullptr; n = PQnotifies(conn))
+	{
+		std::string channel = n->relname;
+		std::string payload = n->extra ? n->extra : "";
+		PQfreemem(n);
+		if (channel == "pgrst")
+		{
+			/* PostgREST's payloads; an empty one means 'reload schema'. */
+			if (payload == "reload schema" || payload.empty())
+			{
+				notice.privileges = true;
+				if (on_reload_schema)
+					on_reload_schema();
+			}
+			else if (payload == "reload config" && on_reload_config)
+				on_reload_config();
+			continue;
+		}
+		notice.merge(classify_payload(payload));
+	}
+	return notice;
 }
 
 awaitable<void>

@@ -39,7 +39,7 @@
 #include <string>
 #include <string_view>
 
-#include "../../change_payload.hpp"
+#include "change_payload.hpp"
 #include "core/asio.hpp"
 #include "db/pg_link.hpp"
 
@@ -111,6 +111,8 @@ public:
 
 private:
 	awaitable<bool> serve(PgLink &link, const std::string &search_path);
+	awaitable<bool> follow(PgLink &link);
+	ChangeNotice take_notices(PGconn *conn, PGnotify *first);
 	void		changed(const ChangeNotice &notice);
 
 	std::atomic<std::uint64_t> sequence_{1};

@@ -3,7 +3,7 @@
  *		Refreshing watched cohorts: after a change, after a poll, at their
  *		max age; and telling their watchers.
  */
-#include "live/cohort_state.hpp"
+#include "live/build_ticket.hpp"
 
 #include "core/fault_injection.hpp"
 #include "core/spawn.hpp"
@@ -26,9 +26,10 @@ public:
 	{
 		try
 		{
-			std::lock_guard<std::mutex> lock(owner_.mutex_);
-			c_->refresh_due = false;
-			if (c_->again && !c_->watchers.empty())
+			MutexLock	lock(owner_.mutex_);
+			Cohort::State &s = c_->locked(owner_.mutex_);
+			s.refresh_due = false;
+			if (s.again && !s.watchers.empty())
 				owner_.schedule(c_);
 		}
 		catch (...)
@@ -54,7 +55,7 @@ public:
 	{
 		std::shared_ptr<WakeUp> wake;
 		{
-			std::lock_guard<std::mutex> lock(owner_.mutex_);
+			MutexLock	lock(owner_.mutex_);
 			owner_.refreshing_--;
 			wake = owner_.refresher_wake_;
 		}
@@ -69,9 +70,9 @@ private:
 void
 Cohorts::changed(callboard::CategorySet categories)
 {
-	std::lock_guard<std::mutex> lock(mutex_);
-	for (auto &[key, c] : cohorts_)
-		if (!c->watchers.empty() && (depends_on(*c) & categories))
+	MutexLock	lock(mutex_);
+	for (auto &[key, c] : documents_.all())
+		if (!c->locked(mutex_).watchers.empty() && (depends_on(*c) & categories))
 			schedule(c);
 }
 
@@ -83,15 +84,16 @@ Cohorts::changed(callboard::CategorySet categories)
 void
 Cohorts::schedule(const std::shared_ptr<Cohort> &c)
 {
-	if (c->refresh_due)
+	Cohort::State &s = c->locked(mutex_);
+	if (s.refresh_due)
 	{
-		c->again = true;
+		s.again = true;
 		return;
 	}
 	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
-	c->due_at = std::max(Clock::now(), c->last_refresh + interval);
-	c->refresh_due = true;
-	c->again = false;
+	s.due_at = std::max(Clock::now(), s.last_refresh + interval);
+	s.refresh_due = true;
+	s.again = false;
 	due_.push_back(c);
 	if (refresher_wake_)
 		refresher_wake_->notify();
@@ -103,7 +105,7 @@ Cohorts::schedule(const std::shared_ptr<Cohort> &c)
  * row-level security applied), to be read once for all of them; empty if
  * none is due, and `next` then says when one will be.
  */
-std::vector<std::shared_ptr<Cohorts::Cohort>>
+std::vector<std::shared_ptr<Cohort>>
 Cohorts::take_due(Clock::time_point now, Clock::time_point &next)
 {
 	std::vector<std::shared_ptr<Cohort>> group;
@@ -111,9 +113,10 @@ Cohorts::take_due(Clock::time_point now, Clock::time_point &next)
 	for (auto it = due_.begin(); it != due_.end();)
 	{
 		const std::shared_ptr<Cohort> &c = *it;
-		bool		ready = c->due_at <= now;
+		const Cohort::State &s = c->locked(mutex_);
+		bool		ready = s.due_at <= now;
 		if (ready && (group.empty() ||
-					  (group.front()->reads_all_rows && c->reads_all_rows &&
+					  (group.front()->locked(mutex_).reads_all_rows && s.reads_all_rows &&
 					   c->audience.share_key == group.front()->audience.share_key)))
 		{
 			group.push_back(c);
@@ -121,7 +124,7 @@ Cohorts::take_due(Clock::time_point now, Clock::time_point &next)
 			continue;
 		}
 		if (!ready)
-			next = std::min(next, c->due_at);
+			next = std::min(next, s.due_at);
 		++it;
 	}
 	return group;
@@ -130,15 +133,16 @@ Cohorts::take_due(Clock::time_point now, Clock::time_point &next)
 awaitable<void>
 Cohorts::refresher()
 {
+	std::shared_ptr<WakeUp> wake = WakeUp::on(refresh_loop_);
 	{
-		std::lock_guard<std::mutex> lock(mutex_);
-		refresher_wake_ = WakeUp::on(refresh_loop_);
+		MutexLock	lock(mutex_);
+		refresher_wake_ = wake;
 	}
-	while (!stopping_)
+	while (!on_refresh_loop_.stopping)
 	{
 		Clock::time_point next = Clock::time_point::max();
 		{
-			std::lock_guard<std::mutex> lock(mutex_);
+			MutexLock	lock(mutex_);
 			int			budget = settings_.current()->callboard_live_max_refreshes;
 			while (refreshing_ < budget)
 			{
@@ -151,7 +155,7 @@ Cohorts::refresher()
 			if (refreshing_ >= budget)
 				next = Clock::time_point::max();	/* a refresh ending wakes it */
 		}
-		co_await refresher_wake_->wait_until(std::min(next, Clock::now() + std::chrono::seconds(1)));
+		co_await wake->wait_until(std::min(next, Clock::now() + std::chrono::seconds(1)));
 	}
 }
 
@@ -170,12 +174,12 @@ Cohorts::refresh(std::vector<std::shared_ptr<Cohort>> group)
 		fault_point("cohort.refresh");
 		std::optional<BuildTicket> ticket;
 		{
-			std::lock_guard<std::mutex> lock(mutex_);
+			MutexLock	lock(mutex_);
 			Clock::time_point now = Clock::now();
 			for (const auto &g : group)
 			{
-				g->last_refresh = now;
-				g->again = false;
+				g->locked(mutex_).last_refresh = now;
+				g->locked(mutex_).again = false;
 			}
 			/* Even beside a GET's build: that one may have begun before the change. */
 			ticket.emplace(*this, c);
@@ -186,9 +190,9 @@ Cohorts::refresh(std::vector<std::shared_ptr<Cohort>> group)
 		/* What the read got is not theirs (row-level security applied after all, or it failed): each is read for itself. */
 		if (!built.reads_all_rows || built.error || built.too_large)
 		{
-			std::lock_guard<std::mutex> lock(mutex_);
+			MutexLock	lock(mutex_);
 			for (const auto &s : sharers)
-				s->again = true;
+				s->locked(mutex_).again = true;
 		}
 	}
 	catch (...)
@@ -208,19 +212,20 @@ Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
 {
 	std::vector<std::shared_ptr<Watcher>> watchers;
 	{
-		std::lock_guard<std::mutex> lock(mutex_);
+		MutexLock	lock(mutex_);
+		Cohort::State &s = c->locked(mutex_);
 		counters_.refreshes++;
-		for (const auto &w : c->watchers)
+		for (const auto &w : s.watchers)
 			if (auto p = w.lock())
 				watchers.push_back(p);
 		std::string failure = built.error ? built.error->code + built.error->message
 			: built.too_large ? "too large" : "";
 		bool		news = failure.empty() &&
-			(built.version->number() != c->offered || !c->failing.empty());
-		bool		tell = news || (!failure.empty() && failure != c->failing);
+			(built.version->number() != s.offered || !s.failing.empty());
+		bool		tell = news || (!failure.empty() && failure != s.failing);
 		if (news)
-			c->offered = built.version->number();
-		c->failing = failure;
+			s.offered = built.version->number();
+		s.failing = failure;
 		if (!tell)
 			watchers.clear();
 	}
@@ -241,13 +246,13 @@ Cohorts::poll()
 	/* A tick a second: the intervals are reread each time (a reload applies at once). */
 	constexpr auto kTick = std::chrono::seconds(1);
 	Clock::time_point last_poll = Clock::now();
-	while (!stopping_)
+	while (!on_refresh_loop_.stopping)
 	{
-		poll_timer_ = std::make_unique<net::steady_timer>(refresh_loop_, kTick);
+		on_refresh_loop_.poll_timer = std::make_unique<net::steady_timer>(refresh_loop_, kTick);
 		boost::system::error_code ec;
-		co_await poll_timer_->async_wait(net::redirect_error(use_awaitable, ec));
-		poll_timer_.reset();
-		if (stopping_)
+		co_await on_refresh_loop_.poll_timer->async_wait(net::redirect_error(use_awaitable, ec));
+		on_refresh_loop_.poll_timer.reset();
+		if (on_refresh_loop_.stopping)
 			break;
 		std::shared_ptr<const Config> config = settings_.current();
 		Clock::time_point now = Clock::now();
@@ -268,11 +273,14 @@ Cohorts::poll()
 		 */
 		auto		max_age = std::chrono::seconds(config->callboard_cache_max_age);
 		SystemTime	wall = std::chrono::system_clock::now();
-		std::lock_guard<std::mutex> lock(mutex_);
-		for (auto &[key, c] : cohorts_)
-			if (!c->watchers.empty() && c->current &&
-				(now - std::max(c->read_at, c->last_refresh) >= max_age || wall >= c->expires))
+		MutexLock	lock(mutex_);
+		for (auto &[key, c] : documents_.all())
+		{
+			const Cohort::State &s = c->locked(mutex_);
+			if (!s.watchers.empty() && s.current &&
+				(now - std::max(s.read_at, s.last_refresh) >= max_age || wall >= s.expires))
 				schedule(c);
+		}
 	}
 }
 

@@ -3,23 +3,16 @@
  *		One document per audience: built once, answered from memory while
  *		nothing changed, refreshed once per change for everyone watching.
  *
- * An audience (a cohort) is everything a document can depend on, and the
- * document is read with exactly that and nothing else:
+ * An audience (audience.hpp) is everything a document can depend on, and
+ * the document is read with exactly that and nothing else: a body built for
+ * one audience goes to it alone.  Tokens of the same user (same claims but
+ * for exp, iat, nbf and jti) share a cohort.
  *
- *   - the function and its arguments;
- *   - the role it runs as, and whether a token was given (401 or 403);
- *   - the token's claims, except exp, iat, nbf and jti, which differ from
- *     one token to the next and say nothing of what a user may see;
- *   - request.method and request.path, as PostgREST sets them;
- *   - the request headers named in callboard-cohort-headers (none by
- *     default), the only ones request.headers then holds;
- *   - the database (one set per gateway).
- *
- * A document read runs with request.jwt.claims, request.method, request.path
- * and request.headers holding exactly those: so no row-level security policy
- * can make one audience's bytes depend on anything outside its key, and a
- * body built for one audience goes to it alone.  Tokens of the same user
- * (same claims but for the four) share a cohort.
+ * Here: one build at a time per cohort, for everyone asking (BuildTicket,
+ * build_ticket.hpp), and what ties the rest together: the cohorts'
+ * state (cohort.hpp), the kept documents (document_cache.hpp), their
+ * versions (version.hpp), the refreshes (cohort_refresh.cpp), the queries
+ * shutdown interrupts (running_queries.hpp).
  *
  * A cohort's current version is fresh while the change feed is pushing, has
  * not moved since the version's query began, and that query began less than
@@ -45,108 +38,31 @@
 #define CALLBOARD_GATEWAY_COHORTS_HPP
 
 #include <chrono>
-#include <deque>
 #include <cstdint>
-#include <functional>
-#include <list>
-#include <map>
+#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "auth/jwt_auth.hpp"
-#include "auth/token_cache.hpp"
-#include "config/config.hpp"
 #include "config/settings.hpp"
-#include "core/api_error.hpp"
 #include "core/asio.hpp"
+#include "core/guarded.hpp"
 #include "core/wake_up.hpp"
-#include "db/db_request.hpp"
-#include "http/request.hpp"
 #include "http/responder.hpp"
-#include "live/change_feed.hpp"
-#include "live/document_expiry.hpp"
-#include "rpc/call_args.hpp"
+#include "change_payload.hpp"
+#include "live/audience.hpp"
+#include "live/document_cache.hpp"
+#include "live/running_queries.hpp"
+#include "live/version.hpp"
 
 namespace gateway {
 
+class BuildSink;				/* build_sink.hpp */
+class ChangeFeed;				/* change_feed.hpp */
+class Cohort;					/* cohort.hpp */
 class Database;				/* database.hpp */
-
-/* Everything a document depends on. */
-struct Audience
-{
-	const RpcFunction *function;
-	RpcArgs		args;
-	std::string role;
-	bool		authed;
-	std::string claims;			/* JSON, without exp, iat, nbf, jti */
-	std::string method;
-	std::string path;
-	std::string headers;		/* JSON: only the callboard-cohort-headers */
-	std::string key;			/* all of the above, as one string */
-	/*
-	 * The function, its arguments, the role and whether a token was given:
-	 * what the document depends on when no row-level security applies to
-	 * the role (callboard's functions then read nothing else of the
-	 * audience), so that such audiences can share one read (cohort_refresh.cpp).
-	 */
-	std::string share_key;
-};
-
-Audience	make_audience(const RpcFunction &function, const RpcArgs &args, const Who &who,
-						  const Request &request, const std::vector<std::string> &cohort_headers);
-
-/* What a document read runs with: the audience and nothing of the request. */
-RequestSettings document_settings(const std::string &search_path, const Audience &audience);
-
-/* One document as built: immutable, shared by everyone who sends it. */
-class Version
-{
-public:
-	/* `etag`: etag_of(body) (conditional.hpp), computed by the caller (once, outside any lock). */
-	Version(std::uint64_t number, std::string body, std::string etag);
-
-	std::uint64_t number() const { return number_; }
-	const std::string &body() const { return body_; }
-	/* Strong: a digest of the bytes, quoted. */
-	const std::string &etag() const { return etag_; }
-	/* Compressed, once, by whoever first asks. */
-	const std::string &gzipped() const;
-	/* As one server-sent event: "id: <etag>\ndata: <body>\n\n". */
-	const std::string &event() const;
-
-private:
-	std::uint64_t number_;
-	std::string body_;
-	std::string etag_;
-	mutable std::once_flag gzip_once_;
-	mutable std::string gzip_;
-	mutable std::once_flag event_once_;
-	mutable std::string event_;
-};
-
-/* Told of a watched cohort's new versions and failures, from any thread. */
-class Watcher
-{
-public:
-	virtual		~Watcher() = default;
-	virtual void offer(std::shared_ptr<const Version> version) = 0;
-	virtual void fail(const ApiError &error) = 0;
-};
-
-/* What get() found or built. */
-struct Built
-{
-	std::shared_ptr<const Version> version;
-	std::optional<ApiError> error;
-	bool		too_large = false;	/* stream it instead */
-	bool		streamed = false;	/* too large, and already streamed to the client that asked */
-	bool		stopped = false;	/* its client went away mid-build: nothing to share */
-	bool		reads_all_rows = false;	/* no row-level security applied to the read (ROW_SECURITY_PROBE) */
-};
+struct ReadStart;				/* cohort.hpp */
 
 struct CohortStats
 {
@@ -217,33 +133,23 @@ public:
 	CohortStats stats() const;
 
 private:
-	struct Cohort;
 	class BuildTicket;
-	class Registration;
 	class RefreshDue;
 	class RefreshSlot;
 	using Clock = std::chrono::steady_clock;
 
-	/* What a read began with: for keep(), and for the documents that share it. */
-	struct ReadStart
-	{
-		std::uint64_t sequence;	/* the feed's, to order reads */
-		ChangeFeed::CategorySequences seen;	/* per category, to tell whether the read is still current */
-		Clock::time_point began;
-	};
-
-	std::shared_ptr<Cohort> find_or_create(const Audience &audience);
-	bool		fresh(const Cohort &c, Clock::time_point now) const;
-	static callboard::CategorySet depends_on(const Cohort &c);
-	bool		known_too_large(const Cohort &c) const;
+	bool		fresh(const Cohort &c, Clock::time_point now) const REQUIRES(mutex_);
+	callboard::CategorySet depends_on(const Cohort &c) const REQUIRES(mutex_);
+	bool		known_too_large(const Cohort &c) const REQUIRES(mutex_);
+	ReadStart	read_start() const;
+	std::optional<Built> what_another_built(const Cohort &c, std::uint64_t waited_for) EXCLUDES(mutex_);
 	awaitable<Built> build(BuildTicket &ticket, Responder *out,
 						   std::vector<std::shared_ptr<Cohort>> sharers = {});
-	void		keep(Cohort &c, std::string body, std::string etag, const ReadStart &start, Built &built);
-	void		schedule(const std::shared_ptr<Cohort> &c);
-	std::vector<std::shared_ptr<Cohort>> take_due(Clock::time_point now, Clock::time_point &next);
+	awaitable<Built> what_was_built(BuildSink &collect, const DbOutcome &outcome);
+	void		schedule(const std::shared_ptr<Cohort> &c) REQUIRES(mutex_);
+	std::vector<std::shared_ptr<Cohort>> take_due(Clock::time_point now, Clock::time_point &next) REQUIRES(mutex_);
 	awaitable<void> refresh(std::vector<std::shared_ptr<Cohort>> group);
-	void		tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built);
-	void		evict();
+	void		tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built) EXCLUDES(mutex_);
 
 	const Settings &settings_;
 	Database   &db_;
@@ -252,19 +158,25 @@ private:
 	const std::string quoted_schema_;
 	const std::string search_path_;
 
-	mutable std::mutex mutex_;
-	std::unordered_map<std::string, std::shared_ptr<Cohort>> cohorts_;
-	std::list<std::shared_ptr<Cohort>> recent_;	/* unwatched, most recently used first */
-	std::size_t bytes_ = 0;
-	CohortStats counters_;
-	bool		stopping_ = false;
-	std::unique_ptr<net::steady_timer> poll_timer_;	/* on the refresh loop */
-	std::deque<std::shared_ptr<Cohort>> due_;	/* refreshes scheduled, oldest first */
-	int			refreshing_ = 0;	/* refreshes running */
-	std::shared_ptr<WakeUp> refresher_wake_;	/* the refresher's, on the refresh loop */
-	std::map<std::uint64_t, std::function<void()>> running_;	/* builds under way: how to stop each */
-	std::uint64_t next_build_ = 0;
-	bool		builds_cancelled_ = false;	/* cancel_builds() ran: start no more */
+	/*
+	 * The cohorts' one lock: the kept documents, every cohort's state
+	 * (Cohort::locked()), the counters and the refresh queue.
+	 */
+	mutable Mutex mutex_;
+	DocumentCache documents_ GUARDED_BY(mutex_);
+	CohortStats counters_ GUARDED_BY(mutex_);
+	std::deque<std::shared_ptr<Cohort>> due_ GUARDED_BY(mutex_);	/* refreshes scheduled, oldest first */
+	int			refreshing_ GUARDED_BY(mutex_) = 0;	/* refreshes running */
+	std::shared_ptr<WakeUp> refresher_wake_ GUARDED_BY(mutex_);	/* the refresher's, on the refresh loop */
+
+	/* On the refresh loop alone: no lock. */
+	struct
+	{
+		bool		stopping = false;	/* stop() came: no more polling or refreshing */
+		std::unique_ptr<net::steady_timer> poll_timer;	/* while poll() waits */
+	}			on_refresh_loop_;
+
+	RunningQueries queries_;	/* builds under way: how to stop each (its own lock) */
 };
 
 }								/* namespace gateway */

@@ -5,8 +5,8 @@
 #include "live/live.hpp"
 
 #include <ctime>
-#include <mutex>
 
+#include "core/guarded.hpp"
 #include "core/wake_up.hpp"
 
 namespace gateway {
@@ -19,7 +19,8 @@ constexpr std::int64_t kCenturySeconds = 100LL * 365 * 24 * 3600;
  * One stream's mailbox.  The cohort offers from the refresh loop; the
  * stream takes on its own.  Only the latest version matters: a stream that
  * is still writing the last one skips those in between, and finds the
- * latest as soon as it is done (WakeUp remembers the offer).
+ * latest as soon as it is done (WakeUp remembers the offer).  What is
+ * offered is under the mailbox's lock; `closed_`, on the stream's loop.
  */
 class Mailbox : public Watcher
 {
@@ -29,7 +30,7 @@ public:
 	void		offer(std::shared_ptr<const Version> version) override
 	{
 		{
-			std::lock_guard<std::mutex> lock(mutex_);
+			MutexLock	lock(mutex_);
 			version_ = std::move(version);
 		}
 		wake_->notify();
@@ -38,7 +39,7 @@ public:
 	void		fail(const ApiError &error) override
 	{
 		{
-			std::lock_guard<std::mutex> lock(mutex_);
+			MutexLock	lock(mutex_);
 			error_ = error;
 		}
 		wake_->notify();
@@ -61,13 +62,13 @@ public:
 
 	std::shared_ptr<const Version> take_version()
 	{
-		std::lock_guard<std::mutex> lock(mutex_);
+		MutexLock	lock(mutex_);
 		return std::move(version_);
 	}
 
 	std::optional<ApiError> take_error()
 	{
-		std::lock_guard<std::mutex> lock(mutex_);
+		MutexLock	lock(mutex_);
 		std::optional<ApiError> e = std::move(error_);
 		error_.reset();
 		return e;
@@ -75,10 +76,10 @@ public:
 
 private:
 	std::shared_ptr<WakeUp> wake_;
-	std::mutex	mutex_;
-	std::shared_ptr<const Version> version_;
-	std::optional<ApiError> error_;
-	bool		closed_ = false;
+	Mutex		mutex_;
+	std::shared_ptr<const Version> version_ GUARDED_BY(mutex_);
+	std::optional<ApiError> error_ GUARDED_BY(mutex_);
+	bool		closed_ = false;	/* on the stream's loop */
 };
 
 /* Stops watching however the stream ends. */
@@ -105,6 +106,55 @@ stream_head(const std::string &role)
 	head.headers = {{"Cache-Control", "no-cache"}, {"X-Accel-Buffering", "no"}};
 	head.role = role;
 	return head;
+}
+
+/*
+ * The token's expiry as a point on the steady clock (`expires`: Unix
+ * seconds); none for no expiry, or one more than a century away (which in
+ * nanoseconds would overflow the clock).
+ */
+std::optional<std::chrono::steady_clock::time_point>
+stream_end(std::optional<std::int64_t> expires)
+{
+	auto		now = std::chrono::steady_clock::now();
+	std::int64_t left = expires ? *expires - static_cast<std::int64_t>(std::time(nullptr)) : 0;
+	if (expires && left < kCenturySeconds)
+		return now + std::chrono::seconds(left);
+	return std::nullopt;
+}
+
+/*
+ * What the mailbox holds, as events: an error, then the latest version if
+ * it is not the one sent last (`sent`); or a keep-alive, if nothing came by
+ * `until`.  false: the client is gone.
+ */
+awaitable<bool>
+pass_on(Mailbox &mailbox, Responder &out, std::uint64_t &sent, std::chrono::steady_clock::time_point until)
+{
+	std::string text;
+	if (auto error = mailbox.take_error())
+	{
+		text += error_event(*error);
+		sent = 0;				/* the next version is news again, even if the bytes are the same */
+	}
+	auto		version = mailbox.take_version();
+	if (version && version->number() != sent)
+	{
+		sent = version->number();
+		if (!text.empty())
+		{
+			if (!co_await out.write(text.data(), text.size()))
+				co_return false;
+			text.clear();
+		}
+		if (!co_await out.write(version->event().data(), version->event().size()))
+			co_return false;
+	}
+	if (text.empty() && std::chrono::steady_clock::now() >= until)
+		text = ": keep-alive\n\n";
+	if (text.empty())
+		co_return true;
+	co_return co_await out.write(text.data(), text.size());
 }
 
 }								/* namespace */
@@ -140,24 +190,15 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	out.arm_hangup([mailbox] { mailbox->close(); });
 	out.on_shutdown([mailbox] { mailbox->close(); });
 
-	std::uint64_t sent = 0;
+	/* A client reconnecting with the current version does not get it again. */
 	if (request.last_event_id != first.version->etag())
 	{
 		if (!co_await out.write(first.version->event().data(), first.version->event().size()))
 			co_return;
 	}
-	sent = first.version->number();
+	std::uint64_t sent = first.version->number();
 
-	/*
-	 * Token expiry, as a point on the steady clock; an exp more than a century
-	 * away ends no stream (and in nanoseconds it would overflow the clock).
-	 */
-	auto		now = std::chrono::steady_clock::now();
-	std::optional<std::chrono::steady_clock::time_point> end;
-	std::int64_t left = expires ? *expires - static_cast<std::int64_t>(std::time(nullptr)) : 0;
-	if (expires && left < kCenturySeconds)
-		end = now + std::chrono::seconds(left);
-
+	std::optional<std::chrono::steady_clock::time_point> end = stream_end(expires);
 	for (;;)
 	{
 		auto		until = std::chrono::steady_clock::now() + keepalive;
@@ -168,26 +209,7 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 			break;
 		if (end && std::chrono::steady_clock::now() >= *end)
 			break;				/* the token expired: end the stream cleanly */
-
-		std::string text;
-		if (auto error = mailbox->take_error())
-		{
-			text += error_event(*error);
-			sent = 0;			/* the next version is news again, even if the bytes are the same */
-		}
-		auto		version = mailbox->take_version();
-		if (version && version->number() != sent)
-		{
-			sent = version->number();
-			if (!text.empty() && !co_await out.write(text.data(), text.size()))
-				co_return;
-			text.clear();
-			if (!co_await out.write(version->event().data(), version->event().size()))
-				co_return;
-		}
-		if (text.empty() && std::chrono::steady_clock::now() >= until)
-			text = ": keep-alive\n\n";
-		if (!text.empty() && !co_await out.write(text.data(), text.size()))
+		if (!co_await pass_on(*mailbox, out, sent, until))
 			co_return;
 	}
 	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */

@@ -22,7 +22,7 @@
 #include <variant>
 #include <vector>
 
-#include "../../change_payload.hpp"
+#include "change_payload.hpp"
 #include "core/api_error.hpp"
 #include "http/query_string.hpp"
 
