@@ -92,6 +92,13 @@ Version::event() const
 	return event_;
 }
 
+const DeflatedPiece &
+Version::deflated_event() const
+{
+	std::call_once(deflated_once_, [this] { deflated_ = deflate_piece(event()); });
+	return deflated_;
+}
+
 Cohorts::Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop)
 	: settings_(settings), db_(db), feed_(feed), refresh_loop_(refresh_loop),
 	  quoted_schema_(quote_ident(settings.current()->db_schemas.front())),

@@ -63,6 +63,7 @@
 #include "config/settings.hpp"
 #include "core/api_error.hpp"
 #include "core/asio.hpp"
+#include "core/gzip.hpp"
 #include "core/wake_up.hpp"
 #include "db/db_request.hpp"
 #include "http/request.hpp"
@@ -117,6 +118,8 @@ public:
 	const std::string &gzipped() const;
 	/* As one server-sent event: "id: <etag>\ndata: <body>\n\n". */
 	const std::string &event() const;
+	/* The event deflated on its own, once, for every gzip-coded stream (gzip.hpp). */
+	const DeflatedPiece &deflated_event() const;
 
 private:
 	std::uint64_t number_;
@@ -126,6 +129,8 @@ private:
 	mutable std::string gzip_;
 	mutable std::once_flag event_once_;
 	mutable std::string event_;
+	mutable std::once_flag deflated_once_;
+	mutable DeflatedPiece deflated_;
 };
 
 /* Told of a watched cohort's new versions and failures, from any thread. */

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/wake_up.hpp"
+#include "live/event_coding.hpp"
 
 namespace gateway {
 
@@ -134,8 +135,10 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 		co_return (void) co_await out.send(reply);
 	}
 
+	EventCoding coding(request);
 	Reply		head = stream_head(audience.role);
-	if (!co_await out.begin(head, std::nullopt))
+	coding.add_headers(head);
+	if (!co_await out.begin(head, std::nullopt) || !co_await coding.start(out))
 		co_return;
 	out.arm_hangup([mailbox] { mailbox->close(); });
 	out.on_shutdown([mailbox] { mailbox->close(); });
@@ -143,7 +146,7 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	std::uint64_t sent = 0;
 	if (request.last_event_id != first.version->etag())
 	{
-		if (!co_await out.write(first.version->event().data(), first.version->event().size()))
+		if (!co_await coding.version(out, *first.version))
 			co_return;
 	}
 	sent = first.version->number();
@@ -179,20 +182,21 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 		if (version && version->number() != sent)
 		{
 			sent = version->number();
-			if (!text.empty() && !co_await out.write(text.data(), text.size()))
+			if (!text.empty() && !co_await coding.text(out, text))
 				co_return;
 			text.clear();
-			if (!co_await out.write(version->event().data(), version->event().size()))
+			if (!co_await coding.version(out, *version))
 				co_return;
 		}
 		if (text.empty() && std::chrono::steady_clock::now() >= until)
 			text = ": keep-alive\n\n";
-		if (!text.empty() && !co_await out.write(text.data(), text.size()))
+		if (!text.empty() && !co_await coding.text(out, text))
 			co_return;
 	}
 	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
 	out.disarm_hangup();
-	co_await out.end();
+	if (co_await coding.finish(out))
+		co_await out.end();
 }
 
 }								/* namespace gateway */
