@@ -58,20 +58,24 @@ def build_client():
     src = os.path.join(b.HERE, "sse_clients.cpp")
     if not os.path.exists(CLIENT) or os.path.getmtime(CLIENT) < os.path.getmtime(src):
         os.makedirs(os.path.dirname(CLIENT), exist_ok=True)
-        subprocess.run(["g++", "-std=c++20", "-O2", "-pthread", "-o", CLIENT, src], check=True)
+        subprocess.run(["g++", "-std=c++20", "-O2", "-pthread", "-o", CLIENT, src, "-lz"], check=True)
     return CLIENT
 
 
 class Clients:
     """sse_clients as a child: commands on stdin, answers up to a line END."""
 
-    def __init__(self, gateway, path, n, tokens, idle=False, rate=2000):
+    def __init__(self, gateway, path, n, tokens, idle=False, rate=2000, gzip=False, inflate_every=1, slow=0):
         fd, self.tokens = tempfile.mkstemp(suffix=".tokens")
         with os.fdopen(fd, "w") as f:
             f.write("\n".join(tokens) + "\n")
         args = [build_client(), "127.0.0.1", str(gateway.port), path, str(n), self.tokens, "--rate", str(rate)]
         if idle:
             args.append("--idle")
+        if gzip:
+            args += ["--gzip", "--inflate-every", str(inflate_every)]
+        if slow:
+            args += ["--slow", str(slow)]
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def ask(self, command):
@@ -131,7 +135,7 @@ def document_queries(cluster, since):
         return sum(1 for line in f if "execute" in line and "scheduled_outbound_calls" in line)
 
 
-def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
+def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap, gzip=False, inflate_every=1, slow=0):
     tokens = audience_tokens(cohorts)
     g = b.admin_gateway(None, cluster, dbname, db_pool=8, log_level="crit", callboard_max_connections=20000)
     writer = cluster.connect(dbname)
@@ -142,14 +146,18 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
     writer.commit()
     pid = g.process.pid
     rss_rest = b.kb(pid, "VmRSS") * 1024
-    clients = Clients(g, b.LEGACY, n, tokens)
-    result = {"calls": calls, "subscribers": n, "cohorts": cohorts, "rss_rest": rss_rest}
+    clients = Clients(g, b.LEGACY, n, tokens, gzip=gzip, inflate_every=inflate_every, slow=slow)
+    n_slow = len(range(0, n, max(1, round(100 / slow)))) if slow else 0
+    result = {"calls": calls, "subscribers": n, "cohorts": cohorts, "rss_rest": rss_rest, "gzip": gzip,
+              "slow": n_slow}
     try:
         cpu0, t0 = b.cpu_seconds(pid), time.time()
-        s = clients.wait("ready", n, timeout=60 + n / 500)
+        s = clients.wait("ready", n - n_slow, timeout=60 + n / 500)
         result["connect_s"] = time.time() - t0
         result["connect_cpu"] = b.cpu_seconds(pid) - cpu0
         result["ready"] = s["ready"]
+        result["failed"] = s["failed"]
+        ready = s["ready"]               # a connection the machine refused is reported, not waited for
         first = clients.events()
         result["first_events"] = len([e for e in first if e[0] == "E"])
         m = b.metrics(g)
@@ -158,6 +166,7 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
         refreshes0 = m.get("callboard_cohort_refreshes_total", 0)
         time.sleep(1)
         result["rss_connected"] = b.kb(pid, "VmRSS") * 1024
+        result["per_subscriber"] = (result["rss_connected"] - rss_rest) / n
 
         latencies, per_commit_max, per_commit_min, queries, missing, extra, errors = [], [], [], [], 0, 0, 0
         cpu1 = b.cpu_seconds(pid)
@@ -167,7 +176,7 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
             wcur.execute("UPDATE twilio_calls SET duration = coalesce(duration, 0) + 1 WHERE id = %s", (call_id,))
             committed = time.time_ns()
             writer.commit()
-            s = clients.wait("events", seen + n, timeout=60)
+            s = clients.wait("events", seen + ready, timeout=60)
             time.sleep(0.3)                  # anything beyond one event each would show now
             evs = clients.events()
             seen += len([e for e in evs if e[0] == "E"])
@@ -175,9 +184,9 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
             for kind, conn, ns, _ in evs:
                 if kind == "E":
                     got.setdefault(conn, []).append((ns - committed) / 1e6)
-                else:
+                elif kind != "S":         # a slow reader's event, whenever it gets it, is not timed
                     errors += 1
-            missing += n - len(got)
+            missing += ready - len(got)
             extra += sum(len(v) - 1 for v in got.values())
             lat = [v[0] for v in got.values()]
             latencies += lat
@@ -202,9 +211,11 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap):
         clients.close()
         g.stop()
         writer.close()
-    print("%d calls, %d subscribers: p50 %.1f ms, p99 %.1f ms, queries %s, RSS %.0f MB"
-          % (calls, n, result.get("p50", float("nan")), result.get("p99", float("nan")), result.get("queries"),
-             result.get("rss", 0) / MB), flush=True)
+    print("%d calls, %d subscribers (%d slow, %s): p50 %.1f ms, p99 %.1f ms, queries %s, RSS %.0f MB, "
+          "%.0f bytes per connected subscriber"
+          % (calls, n, n_slow, "gzip" if gzip else "identity", result.get("p50", float("nan")),
+             result.get("p99", float("nan")), result.get("queries"), result.get("rss", 0) / MB,
+             result.get("per_subscriber", float("nan"))), flush=True)
     return result
 
 
@@ -302,10 +313,21 @@ def main():
     parser.add_argument("--cohorts", type=int, default=5)
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between commits")
     parser.add_argument("--out", default=os.path.join(b.HERE, "results"))
+    parser.add_argument("--cases", help="subscriber cases as CALLSxSUBSCRIBERS, comma-separated (100x10000,1000x10000)")
+    parser.add_argument("--no-nginx", action="store_true", help="skip the comparison with nginx")
+    parser.add_argument("--coding", default="identity,gzip",
+                        help="the subscribers' Accept-Encoding: identity, gzip or both (each case run with each)")
+    parser.add_argument("--inflate-every", type=int, default=1,
+                        help="with gzip, every K-th subscriber inflates and parses; the others stamp the end "
+                             "of each event's chunk (sse_clients.cpp)")
+    parser.add_argument("--slow", type=float, default=5,
+                        help="each case again with this percent of subscribers reading at 2 kB/s (0: not)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     commits = args.commits or (4 if args.quick else 8)
     cases = [(100, 1000), (1000, 1000)] if args.quick else [(100, 1000), (100, 10000), (1000, 1000), (1000, 10000)]
+    if args.cases:
+        cases = [tuple(int(x) for x in c.split("x")) for c in args.cases.split(",")]
     wrk_args = {"threads": 2, "connections": 32, "seconds": 4 if args.quick else 8}
     rounds = 2 if args.quick else 3
 
@@ -322,8 +344,16 @@ def main():
             conn.close()
             b.signal_on(cluster, db)
         for calls, n in cases:
-            results.append(subscribers_case(cluster, "live%d" % calls, calls, n, args.cohorts, commits, args.gap))
-        nginx_rows, nginx_info = nginx_case(cluster, "live1000", rounds, wrk_args)
+            for coding in args.coding.split(","):
+                for slow in ([0, args.slow] if args.slow else [0]):
+                    results.append(subscribers_case(cluster, "live%d" % calls, calls, n, args.cohorts, commits,
+                                                    args.gap, gzip=coding == "gzip",
+                                                    inflate_every=args.inflate_every, slow=slow))
+        if not args.no_nginx:
+            if "live1000" not in {"live%d" % c for c, _ in cases}:
+                b.create_exact(cluster, "live1000", 1000)
+                b.signal_on(cluster, "live1000")
+            nginx_rows, nginx_info = nginx_case(cluster, "live1000", rounds, wrk_args)
     finally:
         cluster.stop_for_good()
     write_reports(args, results, nginx_rows, nginx_info, wrk_args, rounds, time.time() - began)
@@ -350,18 +380,31 @@ def write_reports(args, results, nginx_rows, nginx_info, wrk_args, rounds, elaps
              "apart; %d cohorts: tokens whose claims differ; change signal on; callboard-live-interval-ms 100). "
              "Subscribers are one C++ client (bench/sse_clients.cpp) on the same %d cores as the gateway and "
              "PostgreSQL." % (results[0]["commits"], args.gap, args.cohorts, os.cpu_count()), "",
-             "| document | subscribers | first subscriber | p50 | p90 | p99 | max | last subscriber | "
-             "queries per change | gateway RSS, all connected | peak RSS | gateway CPU per change |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| document | subscribers | coding | slow readers | first subscriber | p50 | p90 | p99 | max | "
+             "last subscriber | queries per change | gateway RSS, all connected | per subscriber | peak RSS | "
+             "gateway CPU per change |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         q = r.get("queries", [])
         qtext = ("%d" % q[0] if len(set(q)) == 1 else "/".join(str(x) for x in q)) if q else "-"
-        lines.append("| %d calls (%.0f kB) | %d | %.1f ms | %.1f ms | %.1f ms | **%.1f ms** | %.1f ms | %.1f ms | %s "
-                     "(refreshes %d) | %.1f MB | %.1f MB | %.0f ms |" % (
-                         r["calls"], r.get("doc_bytes", 0) / 1e3, r["subscribers"], r["first_median"], r["p50"],
-                         r["p90"], r["p99"],
-                         r["max"], r["last_median"], qtext, r["refreshes"], r["rss_connected"] / MB, r["hwm"] / MB,
+        lines.append("| %d calls (%.0f kB) | %d | %s | %d | %.1f ms | %.1f ms | %.1f ms | **%.1f ms** | %.1f ms | "
+                     "%.1f ms | %s (refreshes %d) | %.1f MB | %.1f kB | %.1f MB | %.0f ms |" % (
+                         r["calls"], r.get("doc_bytes", 0) / 1e3, r["subscribers"],
+                         "gzip" if r["gzip"] else "identity", r["slow"], r["first_median"], r["p50"],
+                         r["p90"], r["p99"], r["max"], r["last_median"], qtext, r["refreshes"],
+                         r["rss_connected"] / MB, r["per_subscriber"] / 1e3, r["hwm"] / MB,
                          r["cpu_per_change"] * 1000))
+    lines.append("")
+    for r in results:
+        if not r["slow"]:
+            continue
+        base = [x for x in results if x["calls"] == r["calls"] and x["subscribers"] == r["subscribers"]
+                and x["gzip"] == r["gzip"] and not x["slow"]]
+        if base:
+            lines.append("- %d calls, %d subscribers, %s: with %d reading at 2 kB/s the others' p99 is %.2fx "
+                         "what it is without them (%.1f ms against %.1f ms)"
+                         % (r["calls"], r["subscribers"], "gzip" if r["gzip"] else "identity", r["slow"],
+                            r["p99"] / base[0]["p99"], r["p99"], base[0]["p99"]))
     lines.append("")
     for r in results:
         notes = []

@@ -6,6 +6,7 @@
  *		and then stay idle.
  *
  *   sse_clients HOST PORT PATH N TOKENS [--idle] [--rate PER_SECOND]
+ *               [--gzip] [--inflate-every K] [--slow PERCENT] [--slow-rate BYTES_PER_S]
  *
  * TOKENS is a file of bearer tokens, one a line; connection i sends token
  * i % count.  Default mode: GET PATH with Accept: text/event-stream; the
@@ -15,19 +16,36 @@
  * connection is left open and idle (a close by the server is counted).
  * Connections open at --rate a second (default 2000).
  *
+ * --gzip: Accept-Encoding: gzip, as a browser's EventSource sends.  A
+ * gzip-coded stream is inflated (zlib) by every K-th connection (default
+ * every one), which parses its events as above; the others stamp an event
+ * at the end of each chunk of 64 bytes or more that ends in a sync flush
+ * (00 00 ff ff): the gateway writes each event as one such chunk.  Inflating
+ * 10,000 streams of a large document costs this client more than the
+ * gateway's sending them.
+ *
+ * --slow P: the first P percent of connections (spread evenly: every
+ * (100/P)-th) are slow readers: SO_RCVBUF 4 kB, read at most
+ * --slow-rate bytes a second (default 2048) in 256-byte reads, every
+ * 125 ms.  Their events are stamped like the others' but reported as "S"
+ * in dump (and counted in stats as slow_events).
+ *
  * Commands, one a line on stdin; each answer ends with a line "END":
- *   stats   connected=C responded=R ready=Y closed=X events=E errors=F failed=Z
+ *   stats   connected=C responded=R ready=Y closed=X events=E slow_events=S errors=F failed=Z
  *           (responded: status line and headers received; ready: a first
- *           event received, or with --idle the whole response)
+ *           event received, or with --idle the whole response; ready and
+ *           events leave the slow readers out)
  *   dump    the events since the last dump, one a line:
  *           E <connection> <unix time in ns> <event id>   (or ERR ... for "event: error")
  *   quit    close everything and exit
  *
- * Build: g++ -std=c++20 -O2 -pthread -o sse_clients sse_clients.cpp
+ * Build: g++ -std=c++20 -O2 -pthread -o sse_clients sse_clients.cpp -lz
  */
 #include <utility>
 
 #include <boost/asio.hpp>
+
+#include <zlib.h>
 
 #include <sys/resource.h>
 #include <time.h>
@@ -50,6 +68,7 @@ namespace {
 struct Event
 {
 	std::uint32_t conn;
+	char		kind;			/* E, S (a slow reader's) or R (an error event) */
 	bool		error;
 	std::int64_t ns;
 	std::string id;
@@ -63,6 +82,7 @@ struct Totals
 	int			closed = 0;
 	int			failed = 0;
 	long		events = 0;
+	long		slow_events = 0;
 	long		errors = 0;
 };
 
@@ -77,17 +97,34 @@ realtime_ns()
 Totals		totals;
 std::vector<Event> events;
 bool		idle_mode = false;
+bool		gzip_mode = false;
+int			inflate_every = 1;
+int			slow_every = 0;		/* every slow_every-th connection is slow (0: none) */
+double		slow_rate = 2048;
 char		shared_buffer[256 * 1024];	/* every read lands here: one loop, read then parse */
 
 class Conn : public std::enable_shared_from_this<Conn>
 {
 public:
 	Conn(net::io_context &io, std::uint32_t index, std::string request)
-		: socket_(io), index_(index), request_(std::move(request)) {}
+		: socket_(io), pacer_(io), index_(index), request_(std::move(request)),
+		  slow_(slow_every > 0 && index % slow_every == 0) {}
+
+	~Conn()
+	{
+		if (inflating_)
+			inflateEnd(&z_);
+	}
 
 	void		start(const tcp::endpoint &endpoint)
 	{
 		auto		self = shared_from_this();
+		if (slow_)
+		{
+			/* A small receive window, set before the handshake so it is the one advertised. */
+			socket_.open(endpoint.protocol());
+			socket_.set_option(net::socket_base::receive_buffer_size(4096));
+		}
 		socket_.async_connect(endpoint, [self](boost::system::error_code ec) {
 			if (ec)
 			{
@@ -122,6 +159,8 @@ private:
 	void		wait()
 	{
 		auto		self = shared_from_this();
+		if (slow_)
+			return read_slowly();
 		socket_.async_wait(tcp::socket::wait_read, [self](boost::system::error_code ec) {
 			if (ec)
 				return self->lost();
@@ -137,6 +176,24 @@ private:
 					break;
 			}
 			self->wait();
+		});
+	}
+
+	/* --slow: 256 bytes every 125 ms (2 kB/s by default). */
+	void		read_slowly()
+	{
+		auto		self = shared_from_this();
+		pacer_.expires_after(std::chrono::microseconds(static_cast<long>(256 * 1e6 / slow_rate)));
+		pacer_.async_wait([self](boost::system::error_code ec) {
+			if (ec || self->gone_)
+				return;
+			char		small[256];
+			std::size_t n = self->socket_.read_some(net::buffer(small), ec);
+			if (ec && ec != net::error::would_block && ec != net::error::try_again)
+				return self->lost();
+			if (!ec)
+				self->parse(small, small + n);
+			self->read_slowly();
 		});
 	}
 
@@ -183,6 +240,7 @@ private:
 					}
 					p = nl + 1;
 					remaining_ = std::strtoull(line_.c_str(), nullptr, 16);
+					chunk_size_ = remaining_;
 					line_.clear();
 					if (remaining_ == 0)
 					{
@@ -197,7 +255,7 @@ private:
 				case State::plain:
 				{
 					std::size_t n = std::min<std::size_t>(remaining_, e - p);
-					body(p, p + n);
+					coded(p, p + n);
 					p += n;
 					remaining_ -= n;
 					if (remaining_ == 0)
@@ -208,6 +266,7 @@ private:
 							response_done();
 							return;
 						}
+						chunk_end();
 						state_ = State::data_crlf;
 						crlf_ = 2;
 					}
@@ -235,6 +294,16 @@ private:
 		std::string lower = head_;
 		for (char &c : lower)
 			c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+		if (lower.find("\r\ncontent-encoding: gzip\r\n") != std::string::npos)
+		{
+			gzip_ = true;
+			if (index_ % inflate_every == 0)
+			{
+				inflating_ = inflateInit2(&z_, 15 + 16) == Z_OK;
+				if (!inflating_)
+					std::abort();
+			}
+		}
 		if (lower.find("\r\ntransfer-encoding: chunked\r\n") != std::string::npos)
 			state_ = State::size_line;
 		else
@@ -251,7 +320,7 @@ private:
 		if (status_ != 200)
 		{
 			totals.errors++;
-			events.push_back({index_, true, realtime_ns(), "HTTP " + std::to_string(status_)});
+			events.push_back({index_, 'R', true, realtime_ns(), "HTTP " + std::to_string(status_)});
 		}
 	}
 
@@ -259,6 +328,49 @@ private:
 	{
 		if (idle_mode && status_ == 200)
 			totals.ready++;
+	}
+
+	/* Body bytes as sent: inflated first if gzip-coded (or only their chunks' ends watched). */
+	void		coded(const char *p, const char *e)
+	{
+		if (!gzip_)
+			return body(p, e);
+		if (!inflating_)
+		{
+			/* The last 4 bytes of the chunk so far. */
+			for (; p < e; p++)
+				tail_ = (tail_ << 8) | static_cast<unsigned char>(*p);
+			return;
+		}
+		static char out[64 * 1024];
+		z_.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(p));
+		z_.avail_in = static_cast<uInt>(e - p);
+		while (z_.avail_in > 0)
+		{
+			z_.next_out = reinterpret_cast<Bytef *>(out);
+			z_.avail_out = sizeof(out);
+			int			rc = inflate(&z_, Z_SYNC_FLUSH);
+			if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+			{
+				totals.errors++;
+				events.push_back({index_, 'R', true, realtime_ns(), "inflate failed"});
+				return;
+			}
+			body(out, out + (sizeof(out) - z_.avail_out));
+			if (rc == Z_STREAM_END || (rc == Z_BUF_ERROR && z_.avail_out == sizeof(out)))
+				break;
+		}
+	}
+
+	void		chunk_end()
+	{
+		if (gzip_ && !inflating_ && !idle_mode && chunk_size_ >= 64 && tail_ == 0x0000ffffU)
+		{
+			event_head_ = "data";	/* an event, not a comment */
+			event_end();
+		}
+		event_head_.clear();
+		tail_ = 0;
 	}
 
 	/* Event-stream bytes: an event ends at a blank line. */
@@ -305,17 +417,20 @@ private:
 		}
 		if (error)
 			totals.errors++;
+		else if (slow_)
+			totals.slow_events++;
 		else
 			totals.events++;
-		if (!got_event_)
+		if (!got_event_ && !slow_)
 		{
 			got_event_ = true;
-			totals.ready++;
+			totals.ready++;		/* slow readers are not waited for */
 		}
-		events.push_back({index_, error, now, id});
+		events.push_back({index_, error ? 'R' : slow_ ? 'S' : 'E', error, now, id});
 	}
 
 	tcp::socket socket_;
+	net::steady_timer pacer_;
 	std::uint32_t index_;
 	std::string request_;
 	std::string head_;
@@ -328,6 +443,12 @@ private:
 	bool		last_nl_ = false;
 	bool		got_event_ = false;
 	bool		gone_ = false;
+	bool		slow_;
+	bool		gzip_ = false;
+	bool		inflating_ = false;
+	z_stream	z_{};
+	unsigned long long chunk_size_ = 0;
+	std::uint32_t tail_ = 0;
 };
 
 void
@@ -369,6 +490,17 @@ main(int argc, char **argv)
 			idle_mode = true;
 		else if (std::strcmp(argv[i], "--rate") == 0 && i + 1 < argc)
 			rate = std::atof(argv[++i]);
+		else if (std::strcmp(argv[i], "--gzip") == 0)
+			gzip_mode = true;
+		else if (std::strcmp(argv[i], "--inflate-every") == 0 && i + 1 < argc)
+			inflate_every = std::max(1, std::atoi(argv[++i]));
+		else if (std::strcmp(argv[i], "--slow") == 0 && i + 1 < argc)
+		{
+			double		percent = std::atof(argv[++i]);
+			slow_every = percent > 0 ? std::max(1, static_cast<int>(100 / percent + 0.5)) : 0;
+		}
+		else if (std::strcmp(argv[i], "--slow-rate") == 0 && i + 1 < argc)
+			slow_rate = std::atof(argv[++i]);
 	}
 	if (tokens.empty())
 		tokens.push_back("");
@@ -387,6 +519,8 @@ main(int argc, char **argv)
 			request += "Authorization: Bearer " + tokens[i % tokens.size()] + "\r\n";
 		if (!idle_mode)
 			request += "Accept: text/event-stream\r\n";
+		if (gzip_mode)
+			request += "Accept-Encoding: gzip\r\n";
 		request += "\r\n";
 		conns.push_back(std::make_shared<Conn>(io, static_cast<std::uint32_t>(i), std::move(request)));
 	}
@@ -421,13 +555,13 @@ main(int argc, char **argv)
 			std::string command;
 			std::getline(is, command);
 			if (command == "stats")
-				std::printf("connected=%d responded=%d ready=%d closed=%d events=%ld errors=%ld failed=%d\n",
-							totals.connected, totals.responded, totals.ready, totals.closed, totals.events,
-							totals.errors, totals.failed);
+				std::printf("connected=%d responded=%d ready=%d closed=%d events=%ld slow_events=%ld errors=%ld "
+							"failed=%d\n", totals.connected, totals.responded, totals.ready, totals.closed,
+							totals.events, totals.slow_events, totals.errors, totals.failed);
 			else if (command == "dump")
 			{
 				for (const Event &ev : events)
-					std::printf("%s %u %lld %s\n", ev.error ? "ERR" : "E", ev.conn,
+					std::printf("%s %u %lld %s\n", ev.error ? "ERR" : ev.kind == 'S' ? "S" : "E", ev.conn,
 								static_cast<long long>(ev.ns), ev.id.c_str());
 				events.clear();
 			}

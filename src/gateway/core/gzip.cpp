@@ -31,6 +31,51 @@ gzip(std::string_view text)
 	return out;
 }
 
+const std::string_view kGzipHeader("\x1f\x8b\x08\0\0\0\0\0\0\xff", 10);
+
+DeflatedPiece
+deflate_piece(std::string_view text)
+{
+	z_stream	z{};
+	/* -15: raw deflate (the stream's one header and trailer are written apart). */
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		throw std::bad_alloc();
+	DeflatedPiece piece;
+	/* deflateBound is for Z_FINISH; a sync flush adds at most its empty stored block. */
+	piece.bytes.resize(deflateBound(&z, text.size()) + 16);
+	z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(text.data()));
+	z.avail_in = static_cast<uInt>(text.size());
+	z.next_out = reinterpret_cast<Bytef *>(piece.bytes.data());
+	z.avail_out = static_cast<uInt>(piece.bytes.size());
+	int			rc = deflate(&z, Z_SYNC_FLUSH);
+	bool		whole = rc == Z_OK && z.avail_in == 0 && z.avail_out > 0;
+	piece.bytes.resize(z.total_out);
+	deflateEnd(&z);
+	if (!whole)
+		throw std::bad_alloc();
+	piece.crc = crc32(0L, reinterpret_cast<const Bytef *>(text.data()), static_cast<uInt>(text.size()));
+	piece.size = text.size();
+	return piece;
+}
+
+void
+GzipTail::add(const DeflatedPiece &piece)
+{
+	crc_ = crc32_combine(crc_, piece.crc, static_cast<z_off_t>(piece.size));
+	size_ = (size_ + piece.size) & 0xffffffffUL;
+}
+
+std::string
+GzipTail::finish() const
+{
+	/* A final fixed-Huffman block holding nothing: what deflate(Z_FINISH) gives for no input. */
+	std::string tail("\x03\x00", 2);
+	for (unsigned long v : {crc_, size_})
+		for (int i = 0; i < 4; i++)
+			tail += static_cast<char>((v >> (8 * i)) & 0xff);
+	return tail;
+}
+
 bool
 accepts_gzip(std::string_view header)
 {

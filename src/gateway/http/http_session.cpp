@@ -560,7 +560,12 @@ Session::begin(const Reply &head, std::optional<std::size_t> content_length)
 	if (content_length)
 		streamed_->content_length(*content_length);
 	else
+	{
 		streamed_->chunked(true);
+		/* A response without a known end may last for hours (an event stream): it keeps no read buffer. */
+		if (buffer_.size() == 0)
+			buffer_.shrink_to_fit();
+	}
 	streamed_->body().data = nullptr;
 	streamed_->body().more = true;
 	serializer_.emplace(*streamed_);

@@ -8,6 +8,7 @@
 
 #include "core/guarded.hpp"
 #include "core/wake_up.hpp"
+#include "live/event_coding.hpp"
 
 namespace gateway {
 
@@ -129,7 +130,8 @@ stream_end(std::optional<std::int64_t> expires)
  * `until`.  false: the client is gone.
  */
 awaitable<bool>
-pass_on(Mailbox &mailbox, Responder &out, std::uint64_t &sent, std::chrono::steady_clock::time_point until)
+pass_on(Mailbox &mailbox, Responder &out, EventCoding &coding, std::uint64_t &sent,
+		std::chrono::steady_clock::time_point until)
 {
 	std::string text;
 	if (auto error = mailbox.take_error())
@@ -143,18 +145,18 @@ pass_on(Mailbox &mailbox, Responder &out, std::uint64_t &sent, std::chrono::stea
 		sent = version->number();
 		if (!text.empty())
 		{
-			if (!co_await out.write(text.data(), text.size()))
+			if (!co_await coding.text(out, text))
 				co_return false;
 			text.clear();
 		}
-		if (!co_await out.write(version->event().data(), version->event().size()))
+		if (!co_await coding.version(out, *version))
 			co_return false;
 	}
 	if (text.empty() && std::chrono::steady_clock::now() >= until)
 		text = ": keep-alive\n\n";
 	if (text.empty())
 		co_return true;
-	co_return co_await out.write(text.data(), text.size());
+	co_return co_await coding.text(out, text);
 }
 
 }								/* namespace */
@@ -184,8 +186,10 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 		co_return (void) co_await out.send(reply);
 	}
 
+	EventCoding coding(request);
 	Reply		head = stream_head(audience.role);
-	if (!co_await out.begin(head, std::nullopt))
+	coding.add_headers(head);
+	if (!co_await out.begin(head, std::nullopt) || !co_await coding.start(out))
 		co_return;
 	out.arm_hangup([mailbox] { mailbox->close(); });
 	out.on_shutdown([mailbox] { mailbox->close(); });
@@ -193,7 +197,7 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	/* A client reconnecting with the current version does not get it again. */
 	if (request.last_event_id != first.version->etag())
 	{
-		if (!co_await out.write(first.version->event().data(), first.version->event().size()))
+		if (!co_await coding.version(out, *first.version))
 			co_return;
 	}
 	std::uint64_t sent = first.version->number();
@@ -209,12 +213,13 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 			break;
 		if (end && std::chrono::steady_clock::now() >= *end)
 			break;				/* the token expired: end the stream cleanly */
-		if (!co_await pass_on(*mailbox, out, sent, until))
+		if (!co_await pass_on(*mailbox, out, coding, sent, until))
 			co_return;
 	}
 	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
 	out.disarm_hangup();
-	co_await out.end();
+	if (co_await coding.finish(out))
+		co_await out.end();
 }
 
 }								/* namespace gateway */

@@ -28,4 +28,11 @@ Version::event() const
 	return event_;
 }
 
+const DeflatedPiece &
+Version::deflated_event() const
+{
+	std::call_once(deflated_once_, [this] { deflated_ = deflate_piece(event()); });
+	return deflated_;
+}
+
 }								/* namespace gateway */

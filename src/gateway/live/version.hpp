@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/api_error.hpp"
+#include "core/gzip.hpp"
 
 namespace gateway {
 
@@ -35,6 +36,8 @@ public:
 	const std::string &gzipped() const;
 	/* As one server-sent event: "id: <etag>\ndata: <body>\n\n". */
 	const std::string &event() const;
+	/* The event deflated on its own, once, for every gzip-coded stream (gzip.hpp). */
+	const DeflatedPiece &deflated_event() const;
 
 private:
 	std::uint64_t number_;
@@ -44,6 +47,8 @@ private:
 	mutable std::string gzip_;
 	mutable std::once_flag event_once_;
 	mutable std::string event_;
+	mutable std::once_flag deflated_once_;
+	mutable DeflatedPiece deflated_;
 };
 
 /* What a build got, or what get() found. */

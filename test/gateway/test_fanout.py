@@ -1,0 +1,179 @@
+"""One change, many streams: the event's bytes (plain or gzip-coded) are made
+once for the audience, and a subscriber that does not read neither delays
+the others nor piles up versions (it is coalesced to the latest)."""
+import gzip
+import socket
+import time
+import zlib
+
+import pytest
+
+import harness
+from conftest import expected_document, make_token
+
+RPC = "/rpc/scheduled_outbound_calls"
+
+
+@pytest.fixture(scope="module")
+def fan_db(cluster):
+    # 10,500 calls: a document of about 3 MB, far more than a stalled socket's buffers take.
+    harness.create_app_database(cluster, "fanout", calls=10500)
+    conn = cluster.connect("fanout")
+    conn.autocommit = True
+    conn.cursor().execute("SET search_path = public, api; SELECT api.callboard_enable_change_signal()")
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def fan(upstream, fan_db):
+    g = harness.Gateway(upstream, "fanout", callboard_live_poll_interval=60)
+    g.wait_for_log_lines(0, lambda l: l.get("event") == "change signal: listening", 1, timeout=10)
+    yield g
+    g.stop()
+
+
+def rename(db, name):
+    db.cursor().execute("UPDATE twilio_calls SET customer_name = %s WHERE id = (SELECT id FROM twilio_calls"
+                        " WHERE direction = 'outbound' ORDER BY call_sid LIMIT 1)", (name,))
+
+
+class RawStream:
+    """An event stream on a plain socket: its head, then its chunks as sent."""
+
+    def __init__(self, gateway, token, headers="", rcvbuf=None):
+        self.sock = socket.socket()
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.connect(("127.0.0.1", gateway.port))
+        self.sock.sendall(("GET %s HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n"
+                           "Authorization: Bearer %s\r\n%s\r\n" % (RPC, token, headers)).encode())
+        self.buffer = b""
+        self.head = None
+        self.ended = False
+
+    def _fill(self, timeout):
+        self.sock.settimeout(timeout)
+        data = self.sock.recv(1 << 20)
+        assert data, "the connection closed"
+        self.buffer += data
+
+    def read_head(self, timeout=10):
+        while b"\r\n\r\n" not in self.buffer:
+            self._fill(timeout)
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        self.head = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        assert lines[0].startswith("HTTP/1.1 200"), lines[0]
+        return self.head
+
+    def next_chunk(self, timeout=10):
+        """The next chunk's data; None after the last chunk."""
+        while True:
+            line_end = self.buffer.find(b"\r\n")
+            if line_end >= 0:
+                size = int(self.buffer[:line_end], 16)
+                if len(self.buffer) >= line_end + 2 + size + 2:
+                    data = self.buffer[line_end + 2:line_end + 2 + size]
+                    self.buffer = self.buffer[line_end + 2 + size + 2:]
+                    if size == 0:
+                        self.ended = True
+                        return None
+                    return data
+            self._fill(timeout)
+
+    def close(self):
+        self.sock.close()
+
+
+def events_of(text):
+    return [e for e in text.split(b"\n\n") if e and not e.startswith(b":")]
+
+
+def test_a_gzip_stream_is_one_gzip_body_whose_event_bytes_every_stream_shares(fan, fan_db):
+    token = make_token({"role": "dashboard_user", "exp": int(time.time()) + 6})
+    streams = [RawStream(fan, token, "Accept-Encoding: gzip, deflate, br\r\n") for _ in range(2)]
+    try:
+        for s in streams:
+            head = s.read_head()
+            assert head["content-encoding"] == "gzip"
+            assert head["vary"] == "Accept-Encoding"
+        chunks = [[s.next_chunk()] for s in streams]		# the gzip header
+        for c, s in zip(chunks, streams):
+            c.append(s.next_chunk())						# the first event
+        rename(fan_db, "Fan Out")
+        for c, s in zip(chunks, streams):
+            while True:
+                chunk = s.next_chunk(timeout=10)
+                c.append(chunk)
+                if chunk is None:						# the token's exp ends the stream
+                    break
+        # The version's deflated event: the same bytes on both streams.
+        assert chunks[0][1] == chunks[1][1]
+        assert len(chunks[0][1]) < len(expected_document(fan_db)) / 3
+        for c in chunks:
+            body = b"".join(x for x in c if x is not None)
+            text = gzip.decompress(body)				# one whole gzip body, trailer checked
+            events = events_of(text)
+            assert len(events) == 2, text[:200]
+            assert events[0].split(b"\ndata: ", 1)[1] != events[1].split(b"\ndata: ", 1)[1]
+            assert events[1].split(b"\ndata: ", 1)[1] == expected_document(fan_db)
+            assert b"Fan Out" in events[1]
+    finally:
+        for s in streams:
+            s.close()
+
+
+def test_a_stream_without_gzip_is_plain(fan, fan_db):
+    s = RawStream(fan, make_token({"role": "dashboard_user"}))
+    try:
+        head = s.read_head()
+        assert "content-encoding" not in head
+        first = b""
+        while b"\n\n" not in first:
+            first += s.next_chunk()
+        assert first.startswith(b"id: ")
+        assert first.split(b"\ndata: ", 1)[1].rstrip(b"\n") == expected_document(fan_db)
+    finally:
+        s.close()
+
+
+def test_a_stalled_subscriber_neither_delays_others_nor_piles_up_versions(fan, fan_db):
+    """One stream is never read (a 4 kB receive buffer, a 3 MB document): its
+    write blocks.  Four changes later the others have had each within seconds,
+    and when the stalled one reads again it gets at most the version it was
+    writing and the latest, not the four in between."""
+    token = make_token({"role": "dashboard_user"})
+    stalled = RawStream(fan, token, rcvbuf=4096)
+    reader = RawStream(fan, token)
+    try:
+        reader.read_head()
+        text = b""
+        while len(events_of(text)) < 1 or not text.endswith(b"\n\n"):
+            text += reader.next_chunk()
+        names = ["Stalled %d" % i for i in range(4)]
+        for name in names:
+            committed = time.time()
+            rename(fan_db, name)
+            text = b""
+            while not (events_of(text) and text.endswith(b"\n\n")):
+                text += reader.next_chunk(timeout=10)
+            assert name.encode() in text
+            assert time.time() - committed < 5, "a stalled subscriber delayed the others"
+
+        # Now read the stalled one at full speed until it is quiet.
+        text = b""
+        stalled.read_head(timeout=10)
+        try:
+            while True:
+                chunk = stalled.next_chunk(timeout=2)
+                text += chunk
+        except socket.timeout:
+            pass
+        events = events_of(text)
+        assert 2 <= len(events) <= 3, "%d events: versions piled up for a stalled subscriber" % len(events)
+        assert names[-1].encode() in events[-1], "the stalled subscriber did not end on the latest version"
+        assert events[-1].split(b"\ndata: ", 1)[1] == expected_document(fan_db)
+    finally:
+        stalled.close()
+        reader.close()
