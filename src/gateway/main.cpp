@@ -26,7 +26,7 @@
 #include "api/handlers.hpp"
 #include "api/metrics.hpp"
 #include "config/config.hpp"
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 #include "core/access_log.hpp"
 #include "core/fault_injection.hpp"
 #include "core/sd_notify.hpp"
@@ -189,8 +189,8 @@ listen_all(Server &server, Dispatch &dispatch, Admin &admin, const Config &confi
 class RoleSettingsRefresh
 {
 public:
-	RoleSettingsRefresh(Executor loop, Database &db, const Settings &settings)
-		: loop_(loop), db_(db), settings_(settings), timer_(loop) {}
+	RoleSettingsRefresh(Executor loop, Database &db, const ReloadableConfig &reloadable)
+		: loop_(loop), db_(db), config_(reloadable), timer_(loop) {}
 
 	void
 	start()
@@ -222,7 +222,7 @@ private:
 			}
 			if (stopping_)
 				break;			/* stopped while it read them: the timer's cancel came too early */
-			timer_.expires_after(std::chrono::seconds(settings_.current()->callboard_cache_max_age));
+			timer_.expires_after(std::chrono::seconds(config_.current()->callboard_cache_max_age));
 			boost::system::error_code ec;
 			co_await timer_.async_wait(net::redirect_error(use_awaitable, ec));
 		}
@@ -230,7 +230,7 @@ private:
 
 	Executor	loop_;
 	Database   &db_;
-	const Settings &settings_;
+	const ReloadableConfig &config_;
 	net::steady_timer timer_;
 	bool		stopping_ = false;	/* on the first loop only */
 };
@@ -250,9 +250,9 @@ private:
 class Shutdown
 {
 public:
-	Shutdown(sigset_t signals, Settings &settings, Server &server, ChangeFeed &feed, Cohorts &cohorts,
+	Shutdown(sigset_t signals, ReloadableConfig &reloadable, Server &server, ChangeFeed &feed, Cohorts &cohorts,
 			 RoleSettingsRefresh &role_settings, std::chrono::seconds grace)
-		: signals_(signals), settings_(settings), server_(server), feed_(feed), cohorts_(cohorts),
+		: signals_(signals), config_(reloadable), server_(server), feed_(feed), cohorts_(cohorts),
 		  role_settings_(role_settings), grace_(grace) {}
 
 	/* Step 1 and 2, on a thread that waits for the signals. */
@@ -286,7 +286,7 @@ private:
 		while (sigwait(&signals_, &sig) == 0 && sig == SIGUSR2)
 		{
 			log_event("received SIGUSR2, reloading the configuration");
-			settings_.reload();
+			config_.reload();
 		}
 		log_event(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", finishing requests");
 		sd_notify("STOPPING=1");
@@ -309,7 +309,7 @@ private:
 	}
 
 	sigset_t	signals_;
-	Settings   &settings_;
+	ReloadableConfig   &config_;
 	Server	   &server_;
 	ChangeFeed &feed_;
 	Cohorts    &cohorts_;
@@ -324,7 +324,7 @@ private:
 /* What /metrics shows, gathered from the parts when it is asked for. */
 MetricsSources
 gather_metrics(const Server &server, Database &db, const ChangeFeed &feed, const Cohorts &cohorts,
-			   const Settings &settings)
+			   const ReloadableConfig &reloadable)
 {
 	MetricsSources s;
 	s.open_connections = server.open_connections();
@@ -332,8 +332,8 @@ gather_metrics(const Server &server, Database &db, const ChangeFeed &feed, const
 	s.feed_pushing = feed.pushing();
 	s.feed_sequence = feed.sequence();
 	s.cohorts = cohorts.stats();
-	s.config_reloads = settings.reloads();
-	s.config_reload_failures = settings.refused();
+	s.config_reloads = reloadable.reloads();
+	s.config_reload_failures = reloadable.refused();
 	s.task_failures = task_failures();
 	s.log_lines_dropped = log_lines_dropped();
 	return s;
@@ -341,10 +341,10 @@ gather_metrics(const Server &server, Database &db, const ChangeFeed &feed, const
 
 /* What a reload and the database's notifications reach. */
 void
-connect_signals(Settings &settings, Telemetry &telemetry, Handlers &handlers, ChangeFeed &feed, Cohorts &cohorts,
+connect_signals(ReloadableConfig &reloadable, Telemetry &telemetry, Handlers &handlers, ChangeFeed &feed, Cohorts &cohorts,
 				Database &db, Server &server)
 {
-	settings.on_reload = [&telemetry, &handlers](const Config &fresh) {
+	reloadable.on_reload = [&telemetry, &handlers](const Config &fresh) {
 		telemetry.log.set_level(fresh.log_level);
 		handlers.rebind_tokens(fresh);
 	};
@@ -353,7 +353,7 @@ connect_signals(Settings &settings, Telemetry &telemetry, Handlers &handlers, Ch
 			cohorts.forget();
 		cohorts.changed(notice.categories());
 	};
-	feed.on_reload_config = [&settings] { settings.reload(); };
+	feed.on_reload_config = [&reloadable] { reloadable.reload(); };
 	feed.on_reload_schema = [&db, &server] {
 		spawn(server.first_loop(), db.load_role_settings(), "role_settings");
 	};
@@ -404,22 +404,22 @@ main(int argc, char **argv)
 	net::thread_pool hashing(std::max(1u, cores - 1));
 
 	/* The parts, each given those it uses. */
-	Settings	settings(config, cl.path);
-	Database	db(settings, blocking.get_executor());
+	ReloadableConfig	reloadable(config, cl.path);
+	Database	db(reloadable, blocking.get_executor());
 	ChangeFeed	feed;
 	Telemetry	telemetry(config.log_level);
 	Server		server(config, telemetry);
-	Cohorts		cohorts(settings, db, feed, server.first_loop());
-	Handlers	handlers(settings, db, cohorts, hashing.get_executor());
+	Cohorts		cohorts(reloadable, db, feed, server.first_loop());
+	Handlers	handlers(reloadable, db, cohorts, hashing.get_executor());
 	std::optional<WebFiles> web = configured([&] { return load_web_files(config); });
 	if (!web)
 		return 1;
-	Dispatch	dispatch(handlers, settings, *web);
-	Admin		admin(handlers, telemetry.metrics, [&] { return gather_metrics(server, db, feed, cohorts, settings); },
-					  [&] { return dump_config(*settings.current()); });
-	RoleSettingsRefresh role_settings(server.first_loop(), db, settings);
+	Dispatch	dispatch(handlers, reloadable, *web);
+	Admin		admin(handlers, telemetry.metrics, [&] { return gather_metrics(server, db, feed, cohorts, reloadable); },
+					  [&] { return dump_config(*reloadable.current()); });
+	RoleSettingsRefresh role_settings(server.first_loop(), db, reloadable);
 
-	connect_signals(settings, telemetry, handlers, feed, cohorts, db, server);
+	connect_signals(reloadable, telemetry, handlers, feed, cohorts, db, server);
 
 	std::optional<int> port = listen_all(server, dispatch, admin, config);
 	if (!port)
@@ -428,7 +428,7 @@ main(int argc, char **argv)
 
 	start_watching(config, server, feed, cohorts, role_settings, blocking);
 
-	Shutdown	shutdown(signals, settings, server, feed, cohorts, role_settings,
+	Shutdown	shutdown(signals, reloadable, server, feed, cohorts, role_settings,
 						 std::chrono::seconds(config.callboard_shutdown_grace));
 	shutdown.watch_signals();
 	server.run();

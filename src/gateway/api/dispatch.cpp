@@ -54,7 +54,7 @@ Dispatch::serve(const Request &request, Responder &out)
 {
 	if (request.origin)
 	{
-		CorsPolicy	cors(settings_.current()->server_cors_allowed_origins);
+		CorsPolicy	cors(config_.current()->server_cors_allowed_origins);
 		bool		preflight = request.method == "OPTIONS" && request.access_control_request_method;
 		if (!cors.allows(*request.origin))
 		{

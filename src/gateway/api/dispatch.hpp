@@ -10,7 +10,7 @@
 #define CALLBOARD_GATEWAY_DISPATCH_HPP
 
 #include "api/handlers.hpp"
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 #include "http/cors.hpp"
 #include "http/http_session.hpp"
 #include "http/web_files.hpp"
@@ -20,8 +20,8 @@ namespace gateway {
 class Dispatch : public App
 {
 public:
-	Dispatch(Handlers &handlers, const Settings &settings, const WebFiles &web)
-		: handlers_(handlers), settings_(settings), web_(web) {}
+	Dispatch(Handlers &handlers, const ReloadableConfig &reloadable, const WebFiles &web)
+		: handlers_(handlers), config_(reloadable), web_(web) {}
 
 	awaitable<void> serve(const Request &request, Responder &out) override;
 
@@ -29,7 +29,7 @@ private:
 	awaitable<void> page_file(const Request &request, const WebFile &file, Responder &out);
 
 	Handlers   &handlers_;
-	const Settings &settings_;
+	const ReloadableConfig &config_;
 	const WebFiles &web_;
 };
 

@@ -249,15 +249,15 @@ auth_config(const Config &config)
 	return AuthConfig{config.jwt_secret, config.jwt_aud, config.db_anon_role, config.callboard_token_role};
 }
 
-Handlers::Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingPool hashing)
-	: settings_(settings),
+Handlers::Handlers(ReloadableConfig &reloadable, Database &db, Cohorts &cohorts, BlockingPool hashing)
+	: config_(reloadable),
 	  db_(db),
 	  cohorts_(cohorts),
 	  hashing_(hashing),
-	  tokens_(auth_config(*settings.current())),
-	  schema_(settings.current()->db_schemas.front()),
+	  tokens_(auth_config(*reloadable.current())),
+	  schema_(reloadable.current()->db_schemas.front()),
 	  quoted_schema_(quote_ident(schema_)),
-	  search_path_(search_path_for(*settings.current()))
+	  search_path_(search_path_for(*reloadable.current()))
 {
 }
 
@@ -271,7 +271,7 @@ awaitable<void>
 Handlers::legacy(const Request &request, std::string_view, Responder &out)
 {
 	/* The Django endpoint was IsAuthenticated: no anonymous role here. */
-	std::shared_ptr<const Config> config = settings_.current();
+	std::shared_ptr<const Config> config = config_.current();
 	auto		auth = tokens_.authenticate(request.authorization, auth_config(*config), now_seconds(), false);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
@@ -283,7 +283,7 @@ awaitable<void>
 Handlers::rpc(const Request &request, std::string_view rpc_name, Responder &out)
 {
 	std::string name(rpc_name);
-	std::shared_ptr<const Config> config = settings_.current();
+	std::shared_ptr<const Config> config = config_.current();
 	auto		auth = tokens_.authenticate(request.authorization, auth_config(*config), now_seconds(), true);
 	if (auto *error = std::get_if<ApiError>(&auth))
 		co_return (void) co_await out.send(error_reply(*error));
@@ -311,7 +311,7 @@ Handlers::call(const Request &request, const RpcFunction &function,
 		reply.role = who.auth.role;
 		co_return (void) co_await out.send(reply);
 	}
-	std::shared_ptr<const Config> config = settings_.current();
+	std::shared_ptr<const Config> config = config_.current();
 	const Audience audience = make_audience(function, std::get<RpcArgs>(args), who, request,
 											config->callboard_cohort_headers);
 	if (wants_event_stream(request.accept) && !request.head)
@@ -374,7 +374,7 @@ Handlers::login(const Request &request, std::string_view, Responder &out)
 		co_return (void) co_await out.send(*reply);
 	const std::string email = std::get<nlohmann::json>(fields)["email"];
 	const std::string password = std::get<nlohmann::json>(fields)["password"];
-	std::shared_ptr<const Config> config = settings_.current();
+	std::shared_ptr<const Config> config = config_.current();
 	const std::string role = login_role(*config);
 
 	/* Each attempt costs a core for a while: bounded per client and in all. */
@@ -423,7 +423,7 @@ Handlers::refresh(const Request &request, std::string_view, Responder &out)
 	if (auto *reply = std::get_if<Reply>(&fields))
 		co_return (void) co_await out.send(*reply);
 
-	std::shared_ptr<const Config> config = settings_.current();
+	std::shared_ptr<const Config> config = config_.current();
 	const std::string role = login_role(*config);
 	auto		verified = verify_token(std::get<nlohmann::json>(fields)["refresh"], auth_config(*config),
 										now_seconds());

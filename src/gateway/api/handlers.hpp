@@ -19,7 +19,7 @@
 #include "auth/login_limiter.hpp"
 #include "auth/token_cache.hpp"
 #include "config/config.hpp"
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 #include "core/api_error.hpp"
 #include "core/asio.hpp"
 #include "core/off_loop.hpp"
@@ -38,7 +38,7 @@ class Handlers
 {
 public:
 	/* `hashing` runs password checks (login_limiter.hpp). */
-	Handlers(Settings &settings, Database &db, Cohorts &cohorts, BlockingPool hashing);
+	Handlers(ReloadableConfig &reloadable, Database &db, Cohorts &cohorts, BlockingPool hashing);
 
 	/* On a configuration reload: the token cache starts again, bound to the new settings. */
 	void		rebind_tokens(const Config &config) { tokens_.rebind(auth_config(config)); }
@@ -74,7 +74,7 @@ private:
 	awaitable<void> document(const Request &request, const Audience &audience, Responder &out);
 	awaitable<void> stream(const Audience &audience, Responder &out);
 
-	Settings   &settings_;
+	ReloadableConfig   &config_;
 	Database   &db_;
 	Cohorts    &cohorts_;
 	BlockingPool hashing_;

@@ -198,7 +198,7 @@ mask_password(const std::string &conninfo)
 /*
  * One key of the configuration: its name, how its value sets the Config, how
  * it is shown; and whether a reload can apply it.  Every key is read where
- * it is used, from the configuration in force (Settings::current()), unless
+ * it is used, from the configuration in force (ReloadableConfig::current()), unless
  * the process was built around it (its loops, sockets, pools, limits): those
  * are `restart` keys, which a reload names in the log instead of applying.
  */

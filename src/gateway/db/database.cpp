@@ -10,12 +10,12 @@
 
 namespace gateway {
 
-Database::Database(const Settings &settings, BlockingPool blocking)
+Database::Database(const ReloadableConfig &reloadable, BlockingPool blocking)
 	: blocking_(blocking),
-	  pools_(settings.current()->db_uris, settings.current()->db_uri, settings.current()->db_pool,
-			 std::chrono::seconds(settings.current()->db_pool_acquisition_timeout), blocking),
-	  settings_(settings),
-	  search_path_(search_path_for(*settings.current()))
+	  pools_(reloadable.current()->db_uris, reloadable.current()->db_uri, reloadable.current()->db_pool,
+			 std::chrono::seconds(reloadable.current()->db_pool_acquisition_timeout), blocking),
+	  config_(reloadable),
+	  search_path_(search_path_for(*reloadable.current()))
 {
 }
 
@@ -87,7 +87,7 @@ Database::run(const RequestSettings &settings, const std::string &sql, const Par
 		Lease		lease = std::get<Lease>(std::move(acquired));
 		fault_point("db.acquired");
 		RequestSettings with_role = settings;
-		std::vector<Setting> base = {{"statement_timeout", settings_.current()->callboard_statement_timeout}};
+		std::vector<Setting> base = {{"statement_timeout", config_.current()->callboard_statement_timeout}};
 		with_role.more = roles_.for_role(settings.role, base);
 		std::function<void()> interrupt = [&lease] { lease.link().interrupt(); };
 		std::string message;

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 #include "core/asio.hpp"
 #include "db/db_pool.hpp"
 #include "db/db_request.hpp"
@@ -30,7 +30,7 @@ class Database
 {
 public:
 	/* `blocking` runs cancel requests and libpq's connection steps, which block. */
-	Database(const Settings &settings, BlockingPool blocking);
+	Database(const ReloadableConfig &reloadable, BlockingPool blocking);
 
 	/*
 	 * Runs the transaction, retrying once, on a new connection, when a
@@ -55,7 +55,7 @@ public:
 private:
 	BlockingPool blocking_;
 	DbPools		pools_;
-	const Settings &settings_;
+	const ReloadableConfig &config_;
 	RoleSettings roles_;
 	const std::string search_path_;
 };

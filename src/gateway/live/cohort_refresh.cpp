@@ -90,7 +90,7 @@ Cohorts::schedule(const std::shared_ptr<Cohort> &c)
 		s.again = true;
 		return;
 	}
-	auto		interval = std::chrono::milliseconds(settings_.current()->callboard_live_interval_ms);
+	auto		interval = std::chrono::milliseconds(config_.current()->callboard_live_interval_ms);
 	s.due_at = std::max(Clock::now(), s.last_refresh + interval);
 	s.refresh_due = true;
 	s.again = false;
@@ -143,7 +143,7 @@ Cohorts::refresher()
 		Clock::time_point next = Clock::time_point::max();
 		{
 			MutexLock	lock(mutex_);
-			int			budget = settings_.current()->callboard_live_max_refreshes;
+			int			budget = config_.current()->callboard_live_max_refreshes;
 			while (refreshing_ < budget)
 			{
 				std::vector<std::shared_ptr<Cohort>> group = take_due(Clock::now(), next);
@@ -254,7 +254,7 @@ Cohorts::poll()
 		on_refresh_loop_.poll_timer.reset();
 		if (on_refresh_loop_.stopping)
 			break;
-		std::shared_ptr<const Config> config = settings_.current();
+		std::shared_ptr<const Config> config = config_.current();
 		Clock::time_point now = Clock::now();
 		if (!feed_.pushing())
 		{

@@ -31,11 +31,11 @@ const char *const kRowSecurityProbe =
 
 }								/* namespace */
 
-Cohorts::Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop)
-	: settings_(settings), db_(db), feed_(feed), refresh_loop_(refresh_loop),
-	  quoted_schema_(quote_ident(settings.current()->db_schemas.front())),
-	  search_path_(search_path_for(*settings.current())),
-	  documents_(settings)
+Cohorts::Cohorts(const ReloadableConfig &reloadable, Database &db, ChangeFeed &feed, Executor refresh_loop)
+	: config_(reloadable), db_(db), feed_(feed), refresh_loop_(refresh_loop),
+	  quoted_schema_(quote_ident(reloadable.current()->db_schemas.front())),
+	  search_path_(search_path_for(*reloadable.current())),
+	  documents_(reloadable)
 {
 }
 
@@ -45,7 +45,7 @@ bool
 Cohorts::fresh(const Cohort &c, Clock::time_point now) const
 {
 	const Cohort::State &s = c.locked(mutex_);
-	auto		max_age = std::chrono::seconds(settings_.current()->callboard_cache_max_age);
+	auto		max_age = std::chrono::seconds(config_.current()->callboard_cache_max_age);
 	return s.current && feed_.pushing() && feed_.unchanged_since(s.seen, depends_on(c)) &&
 		now - s.read_at < max_age && std::chrono::system_clock::now() < s.expires;
 }
@@ -70,7 +70,7 @@ Cohorts::known_too_large(const Cohort &c) const
 	/* Unless the data changed, or a reload raised the limit it was over. */
 	const Cohort::State &s = c.locked(mutex_);
 	return s.too_large && s.too_large_sequence == feed_.sequence() &&
-		settings_.current()->callboard_cache_max_entry_bytes <= s.too_large_limit;
+		config_.current()->callboard_cache_max_entry_bytes <= s.too_large_limit;
 }
 
 awaitable<Built>
@@ -178,7 +178,7 @@ Cohorts::build(BuildTicket &ticket, Responder *out, std::vector<std::shared_ptr<
 		const Cohort::State &s = c->locked(mutex_);
 		return s.waiting.empty() && s.watchers.empty();
 	};
-	const std::size_t limit = settings_.current()->callboard_cache_max_entry_bytes;
+	const std::size_t limit = config_.current()->callboard_cache_max_entry_bytes;
 	BuildSink	collect(limit, out, a.role, on_attach, alone);
 
 	DbOutcome	outcome = co_await db_.run(settings, sql, params, a.authed, &collect, nullptr, primary);

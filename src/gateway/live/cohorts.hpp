@@ -45,7 +45,7 @@
 #include <string>
 #include <vector>
 
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 #include "core/asio.hpp"
 #include "core/guarded.hpp"
 #include "core/wake_up.hpp"
@@ -83,7 +83,7 @@ class Cohorts
 {
 public:
 	/* Refreshes run on `refresh_loop`. */
-	Cohorts(const Settings &settings, Database &db, ChangeFeed &feed, Executor refresh_loop);
+	Cohorts(const ReloadableConfig &reloadable, Database &db, ChangeFeed &feed, Executor refresh_loop);
 	~Cohorts();
 
 	/*
@@ -151,7 +151,7 @@ private:
 	awaitable<void> refresh(std::vector<std::shared_ptr<Cohort>> group);
 	void		tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built) EXCLUDES(mutex_);
 
-	const Settings &settings_;
+	const ReloadableConfig &config_;
 	Database   &db_;
 	ChangeFeed &feed_;
 	Executor	refresh_loop_;

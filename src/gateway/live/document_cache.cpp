@@ -99,7 +99,7 @@ void
 DocumentCache::evict()
 {
 	/* Least recently used first; watched cohorts are not in the list. */
-	while ((bytes_ > settings_.current()->callboard_cache_bytes || recent_.size() > 10000) && !recent_.empty())
+	while ((bytes_ > config_.current()->callboard_cache_bytes || recent_.size() > 10000) && !recent_.empty())
 	{
 		std::shared_ptr<Cohort> old = recent_.back();
 		if (old->state_.builds_running > 0)

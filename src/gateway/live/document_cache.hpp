@@ -11,7 +11,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 
 namespace gateway {
 
@@ -32,7 +32,7 @@ class DocumentCache
 public:
 	using Map = std::unordered_map<std::string, std::shared_ptr<Cohort>>;	/* by audience key */
 
-	explicit	DocumentCache(const Settings &settings) : settings_(settings) {}
+	explicit	DocumentCache(const ReloadableConfig &reloadable) : config_(reloadable) {}
 
 	/* The audience's cohort, made if new; used now (first in line), unless watched. */
 	std::shared_ptr<Cohort> find_or_create(const Audience &audience);
@@ -65,7 +65,7 @@ public:
 private:
 	void		drop(Cohort &c);
 
-	const Settings &settings_;
+	const ReloadableConfig &config_;
 	Map			cohorts_;
 	std::list<std::shared_ptr<Cohort>> recent_;	/* unwatched, most recently used first */
 	std::size_t bytes_ = 0;

@@ -160,7 +160,7 @@ TEST(TokenCache, NoTokenCrossesARotationUnderLoad)
 	for (int i = 0; i < 2000; i++)
 	{
 		int			next = 1 - in_force.load();
-		in_force = next;		/* Settings::reload(): the configuration, then the cache */
+		in_force = next;		/* ReloadableConfig::reload(): the configuration, then the cache */
 		cache.rebind(settings[next]);
 	}
 	done = true;

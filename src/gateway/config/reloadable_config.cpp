@@ -1,20 +1,20 @@
 /*
- * settings.cpp
+ * reloadable_config.cpp
  *		Swapping the configuration in force.
  */
-#include "config/settings.hpp"
+#include "config/reloadable_config.hpp"
 
 #include "core/access_log.hpp"
 
 namespace gateway {
 
-Settings::Settings(Config config, std::string path)
+ReloadableConfig::ReloadableConfig(Config config, std::string path)
 	: current_(std::make_shared<const Config>(std::move(config))), path_(std::move(path))
 {
 }
 
 bool
-Settings::reload()
+ReloadableConfig::reload()
 {
 	Config		next;
 	try

@@ -1,5 +1,5 @@
 /*
- * settings.hpp
+ * reloadable_config.hpp
  *		The configuration in force, and reloading it without a restart.
  *
  * As PostgREST does, SIGUSR2 and NOTIFY pgrst, 'reload config' reread the
@@ -12,8 +12,8 @@
  * and pools, its loops, the HTTP limits, the page) needs a restart; a
  * reload that changes it says so in the log.
  */
-#ifndef CALLBOARD_GATEWAY_SETTINGS_HPP
-#define CALLBOARD_GATEWAY_SETTINGS_HPP
+#ifndef CALLBOARD_GATEWAY_RELOADABLE_CONFIG_HPP
+#define CALLBOARD_GATEWAY_RELOADABLE_CONFIG_HPP
 
 #include <atomic>
 #include <cstdint>
@@ -25,10 +25,10 @@
 
 namespace gateway {
 
-class Settings
+class ReloadableConfig
 {
 public:
-	Settings(Config config, std::string path);
+	ReloadableConfig(Config config, std::string path);
 
 	/* The configuration in force; a request takes it once and keeps it to its end. */
 	std::shared_ptr<const Config> current() const { return std::atomic_load(&current_); }
