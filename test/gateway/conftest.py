@@ -97,6 +97,12 @@ def function_calls(cluster):
         return sum(1 for line in f if "execute" in line and ".scheduled_outbound_calls" in line)
 
 
+def rename_first_outbound_call(db, name):
+    """A change to one call every document lists: the first outbound call's customer name."""
+    db.cursor().execute("UPDATE twilio_calls SET customer_name = %s WHERE id = (SELECT id FROM twilio_calls"
+                        " WHERE direction = 'outbound' ORDER BY call_sid LIMIT 1)", (name,))
+
+
 def wait_until_running(cur, pid=None, timeout=10):
     """Returns once a scheduled_outbound_calls query is active in the session
     `pid` (or in any session but cur's own)."""

@@ -50,6 +50,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def end_process(process, grace=10):
+    """SIGTERM, then SIGKILL if it has not exited within `grace` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Cluster:
     """One throwaway cluster, started with scripts/pg_cluster.sh; with
     `replica_of`, a hot standby streaming from that cluster."""
@@ -243,13 +254,7 @@ class Nginx:
         return [self.process.pid] + [int(p) for p in out.split()]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process)
         subprocess.run(["rm", "-rf", self.dir], check=True)
 
 
@@ -310,13 +315,7 @@ class Gateway:
                     f.write('%s = %s\n' % (key, json.dumps(value) if isinstance(value, str) else value))
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_process(self.process)
         self.log.close()
         os.unlink(self.conf_path)
         with open(self.log_path, errors="replace") as f:

@@ -4,12 +4,11 @@ the others nor piles up versions (it is coalesced to the latest)."""
 import gzip
 import socket
 import time
-import zlib
 
 import pytest
 
 import harness
-from conftest import expected_document, make_token
+from conftest import expected_document, make_token, rename_first_outbound_call
 
 RPC = "/rpc/scheduled_outbound_calls"
 
@@ -31,11 +30,6 @@ def fan(upstream, fan_db):
     g.wait_for_log_lines(0, lambda l: l.get("event") == "change signal: listening", 1, timeout=10)
     yield g
     g.stop()
-
-
-def rename(db, name):
-    db.cursor().execute("UPDATE twilio_calls SET customer_name = %s WHERE id = (SELECT id FROM twilio_calls"
-                        " WHERE direction = 'outbound' ORDER BY call_sid LIMIT 1)", (name,))
 
 
 class RawStream:
@@ -101,7 +95,7 @@ def test_a_gzip_stream_is_one_gzip_body_whose_event_bytes_every_stream_shares(fa
         chunks = [[s.next_chunk()] for s in streams]		# the gzip header
         for c, s in zip(chunks, streams):
             c.append(s.next_chunk())						# the first event
-        rename(fan_db, "Fan Out")
+        rename_first_outbound_call(fan_db, "Fan Out")
         for c, s in zip(chunks, streams):
             while True:
                 chunk = s.next_chunk(timeout=10)
@@ -154,7 +148,7 @@ def test_a_stalled_subscriber_neither_delays_others_nor_piles_up_versions(fan, f
         names = ["Stalled %d" % i for i in range(4)]
         for name in names:
             committed = time.time()
-            rename(fan_db, name)
+            rename_first_outbound_call(fan_db, name)
             text = b""
             while not (events_of(text) and text.endswith(b"\n\n")):
                 text += reader.next_chunk(timeout=10)

@@ -18,7 +18,7 @@ import pytest
 import requests
 
 import harness
-from conftest import bearer, expected_document, make_token
+from conftest import bearer, expected_document, make_token, rename_first_outbound_call
 from sse_client import EventStream
 
 RPC = "/rpc/scheduled_outbound_calls"
@@ -49,11 +49,6 @@ def token(viewer):
     return bearer(make_token({"role": "dashboard_user", "viewer": viewer}))
 
 
-def rename(db, name):
-    db.cursor().execute("UPDATE twilio_calls SET customer_name = %s WHERE id = (SELECT id FROM twilio_calls"
-                        " WHERE direction = 'outbound' ORDER BY call_sid LIMIT 1)", (name,))
-
-
 def open_stream(g, headers):
     """A stream; opened again if the fault hit its first build (a 500)."""
     for _ in range(2):
@@ -75,7 +70,7 @@ def next_message(stream, db, name):
             return data
         if event == "error":
             assert json.loads(data)["code"] == "HTTP500"
-            rename(db, name + " again")
+            rename_first_outbound_call(db, name + " again")
             name = name + " again"
     raise AssertionError("the stream stopped following changes")
 
@@ -119,9 +114,9 @@ def test_an_exception_at_each_point_leaves_nothing_behind(upstream, faults_db, p
         # A stream, and two changes: its refreshes (and their failure) follow.
         stream = open_stream(g, token("watcher"))
         assert stream.next()[0] == "message"
-        rename(faults_db, "Fault One")
+        rename_first_outbound_call(faults_db, "Fault One")
         next_message(stream, faults_db, "Fault One")
-        rename(faults_db, "Fault Two")
+        rename_first_outbound_call(faults_db, "Fault Two")
         next_message(stream, faults_db, "Fault Two")
 
         # The point was passed and threw, once; it was logged and counted.

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import harness
-from conftest import make_token
+from conftest import make_token, rename_first_outbound_call
 
 RPC = "/rpc/scheduled_outbound_calls"
 INTERVAL_MS = 75  # callboard-live-interval-ms's default
@@ -24,11 +24,6 @@ def big_db(cluster):
     conn.cursor().execute("SET search_path = public, api; SELECT api.callboard_enable_change_signal()")
     yield conn
     conn.close()
-
-
-def rename(db, name):
-    db.cursor().execute("UPDATE twilio_calls SET customer_name = %s WHERE id = (SELECT id FROM twilio_calls"
-                        " WHERE direction = 'outbound' ORDER BY call_sid LIMIT 1)", (name,))
 
 
 class SlowReader:
@@ -88,10 +83,10 @@ def test_a_slow_reader_gets_the_newer_version_as_soon_as_its_write_ends(upstream
 
         def change_while_reading(read):
             if not commits and read > 300000:
-                rename(big_db, "Change One")		# version 2: its write will block
+                rename_first_outbound_call(big_db, "Change One")		# version 2: its write will block
                 commits.append(read)
             elif len(commits) == 1 and read > 1000000:
-                rename(big_db, "Change Two")		# version 3: offered while version 2 is written
+                rename_first_outbound_call(big_db, "Change Two")		# version 3: offered while version 2 is written
                 commits.append(read)
 
         first, _ = reader.next_event(change_while_reading)
