@@ -37,8 +37,8 @@ awaitable<bool>
 EventCoding::start(Responder &out)
 {
 	if (!gzip_)
-		return [](bool ok) -> awaitable<bool> { co_return ok; }(true);
-	return out.write(kGzipHeader.data(), kGzipHeader.size());
+		co_return true;
+	co_return co_await out.write(kGzipHeader.data(), kGzipHeader.size());
 }
 
 awaitable<bool>
@@ -66,9 +66,9 @@ awaitable<bool>
 EventCoding::finish(Responder &out)
 {
 	if (!gzip_)
-		return [](bool ok) -> awaitable<bool> { co_return ok; }(true);
+		co_return true;
 	pending_ = tail_.finish();
-	return out.write(pending_.data(), pending_.size());
+	co_return co_await out.write(pending_.data(), pending_.size());
 }
 
 awaitable<bool>
