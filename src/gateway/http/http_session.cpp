@@ -11,6 +11,7 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -75,6 +76,8 @@ public:
 		auto		endpoint = stream_.socket().remote_endpoint(ec);
 		remote_ = ec ? "-" : endpoint.address().to_string();
 		stream_.socket().set_option(tcp::no_delay(true), ec);
+		/* put() tries the kernel first: a write that would block must say so, not wait. */
+		stream_.socket().non_blocking(true, ec);
 	}
 
 	awaitable<void> run();
@@ -128,8 +131,10 @@ private:
 	Request		make_request(Target target);
 	awaitable<void> refuse(const ApiError &error);
 	awaitable<void> discard_input();
-	template <class Message>
-	void		fill_head(Message &message, const Reply &head);
+	void		fill_head(http::response<http::empty_body> &message, const Reply &head);
+	void		keep_head(const http::response<http::empty_body> &message);
+	template <class Buffers>
+	awaitable<bool> put(const Buffers &buffers);
 	void		expire_after_sending(std::size_t bytes);
 	void		fire_hangup();
 	std::function<void()> suspend_hangup();
@@ -164,8 +169,8 @@ private:
 	std::string role_;
 	Headers		extra_headers_;
 	std::optional<http::request<http::string_body>> message_;	/* the request being answered */
-	std::optional<http::response<http::buffer_body>> streamed_;
-	std::optional<http::response_serializer<http::buffer_body>> serializer_;
+	std::string head_bytes_;	/* the response's head, until it goes out with the first bytes of the body */
+	bool		chunked_ = false;	/* the body goes in chunks (its length was not known) */
 
 	/* The hang-up watch; what ends an endless response at shutdown. */
 	std::function<void()> on_hangup_;
@@ -498,9 +503,8 @@ Session::refuse(const ApiError &error)
 	log_exchange();
 }
 
-template <class Message>
 void
-Session::fill_head(Message &message, const Reply &head)
+Session::fill_head(http::response<http::empty_body> &message, const Reply &head)
 {
 	message.result(static_cast<unsigned>(head.status));
 	message.set(http::field::server, "callboard-gateway");
@@ -515,6 +519,25 @@ Session::fill_head(Message &message, const Reply &head)
 	responded_ = true;
 }
 
+/*
+ * The head, serialized by Beast into head_bytes_ (reused from one exchange
+ * to the next): it goes out with the first bytes of the body, in one write.
+ */
+void
+Session::keep_head(const http::response<http::empty_body> &message)
+{
+	http::response_serializer<http::empty_body> serializer(message);
+	serializer.split(true);
+	boost::system::error_code ec;
+	head_bytes_.clear();
+	while (!ec && !serializer.is_header_done())
+		serializer.next(ec, [&](boost::system::error_code &, const auto &buffers) {
+			for (net::const_buffer b : beast::buffers_range_ref(buffers))
+				head_bytes_.append(static_cast<const char *>(b.data()), b.size());
+			serializer.consume(beast::buffer_bytes(buffers));
+		});
+}
+
 void
 Session::expire_after_sending(std::size_t bytes)
 {
@@ -524,60 +547,80 @@ Session::expire_after_sending(std::size_t bytes)
 	stream_.expires_after(allowed);
 }
 
+/*
+ * `buffers` to the client.  Most often the kernel takes them all at once (an
+ * event, a head, a document that fits the socket's buffer): then one
+ * gather write, with no timer, no operation queued and no wait.  What it
+ * did not take is written asynchronously within the minimum send rate.
+ * The hang-up watch stays armed meanwhile: a write and a wait for bytes to
+ * read do not interfere.
+ */
+template <class Buffers>
+awaitable<bool>
+Session::put(const Buffers &buffers)
+{
+	std::size_t total = beast::buffer_bytes(buffers);
+	boost::system::error_code ec;
+	std::size_t taken = stream_.socket().write_some(buffers, ec);
+	if (ec == net::error::would_block || ec == net::error::try_again)
+	{
+		ec = {};
+		taken = 0;
+	}
+	if (!ec && taken < total)
+	{
+		beast::buffers_suffix<Buffers> rest(buffers);
+		rest.consume(taken);
+		expire_after_sending(total - taken);
+		co_await net::async_write(stream_, rest, net::redirect_error(use_awaitable, ec));
+		stream_.expires_never();
+	}
+	head_bytes_.clear();
+	if (chunked_)
+		head_bytes_.shrink_to_fit();	/* an endless response keeps nothing it does not need */
+	if (ec)
+	{
+		broken_ = incomplete_ = true;
+		co_return false;
+	}
+	co_return true;
+}
+
+/* A whole reply: its head and body in one write. */
 awaitable<bool>
 Session::send(const Reply &reply)
 {
 	disarm_hangup();
-	boost::system::error_code ec;
-	expire_after_sending(reply.body.size());
-	if (head_)
-	{
-		http::response<http::empty_body> message{http::status::ok, version_};
-		fill_head(message, reply);
-		message.content_length(reply.body.size());
-		co_await http::async_write(stream_, message, net::redirect_error(use_awaitable, ec));
-	}
-	else
-	{
-		http::response<http::string_body> message{http::status::ok, version_};
-		fill_head(message, reply);
-		message.body() = reply.body;
-		message.prepare_payload();
-		co_await http::async_write(stream_, message, net::redirect_error(use_awaitable, ec));
-		bytes_ = reply.body.size();
-	}
-	stream_.expires_never();
-	broken_ = broken_ || static_cast<bool>(ec);
-	co_return !ec;
+	bool		ok = co_await begin(reply, reply.body.size());
+	if (ok)
+		ok = co_await write(reply.body.data(), reply.body.size());
+	if (ok)
+		ok = co_await end();
+	co_return ok;
 }
 
 awaitable<bool>
 Session::begin(const Reply &head, std::optional<std::size_t> content_length)
 {
-	auto		on_hangup = suspend_hangup();
-	streamed_.emplace(http::status::ok, version_);
-	fill_head(*streamed_, head);
-	if (content_length)
-		streamed_->content_length(*content_length);
+	if (broken_)
+		co_return false;
+	http::response<http::empty_body> message{http::status::ok, version_};
+	fill_head(message, head);
+	chunked_ = !content_length;
+	/* A 304 or 204 has no body, and says nothing of its length (RFC 9110 8.6). */
+	if (head.status == 304 || head.status == 204)
+		chunked_ = false;
+	else if (content_length)
+		message.content_length(*content_length);
 	else
 	{
-		streamed_->chunked(true);
+		message.chunked(true);
 		/* A response without a known end may last for hours (an event stream): it keeps no read buffer. */
 		if (buffer_.size() == 0)
 			buffer_.shrink_to_fit();
 	}
-	streamed_->body().data = nullptr;
-	streamed_->body().more = true;
-	serializer_.emplace(*streamed_);
-
-	boost::system::error_code ec;
-	expire_after_sending(0);
-	co_await http::async_write_header(stream_, *serializer_, net::redirect_error(use_awaitable, ec));
-	stream_.expires_never();
-	broken_ = broken_ || static_cast<bool>(ec);
-	if (!ec && on_hangup)
-		arm_hangup(std::move(on_hangup));
-	co_return !ec;
+	keep_head(message);
+	co_return true;
 }
 
 awaitable<bool>
@@ -587,27 +630,13 @@ Session::write(const char *data, std::size_t size)
 		co_return false;
 	if (head_ || size == 0)
 		co_return true;
-	auto		on_hangup = suspend_hangup();
-	streamed_->body().data = const_cast<char *>(data);
-	streamed_->body().size = size;
-	streamed_->body().more = true;
-
-	boost::system::error_code ec;
-	expire_after_sending(size);
-	co_await http::async_write(stream_, *serializer_, net::redirect_error(use_awaitable, ec));
-	stream_.expires_never();
-	/* need_buffer: the piece is sent and the serializer wants the next. */
-	if (ec == http::error::need_buffer)
-		ec = {};
-	if (ec)
-	{
-		broken_ = incomplete_ = true;
-		co_return false;
-	}
-	bytes_ += size;
-	if (on_hangup)
-		arm_hangup(std::move(on_hangup));
-	co_return true;
+	net::const_buffer head(head_bytes_.data(), head_bytes_.size());
+	net::const_buffer body(data, size);
+	bool		ok = chunked_ ? co_await put(beast::buffers_cat(head, http::make_chunk(body)))
+		: co_await put(std::array<net::const_buffer, 2>{head, body});
+	if (ok)
+		bytes_ += size;
+	co_return ok;
 }
 
 awaitable<bool>
@@ -615,21 +644,12 @@ Session::end()
 {
 	if (broken_)
 		co_return false;
-	if (!head_)
-	{
-		streamed_->body().data = nullptr;
-		streamed_->body().size = 0;
-		streamed_->body().more = false;
-		boost::system::error_code ec;
-		expire_after_sending(0);
-		co_await http::async_write(stream_, *serializer_, net::redirect_error(use_awaitable, ec));
-		stream_.expires_never();
-		if (ec)
-			broken_ = incomplete_ = true;
-	}
-	serializer_.reset();
-	streamed_.reset();
-	co_return !broken_;
+	net::const_buffer head(head_bytes_.data(), head_bytes_.size());
+	if (chunked_ && !head_)
+		co_return co_await put(beast::buffers_cat(head, http::make_chunk_last()));
+	if (head.size() > 0)
+		co_return co_await put(head);
+	co_return true;
 }
 
 void
@@ -639,8 +659,7 @@ Session::abort(const std::string &reason)
 	/* Nothing sent: logged as nginx logs a client that left first. */
 	if (!responded_)
 		status_ = 499;
-	serializer_.reset();
-	streamed_.reset();
+	head_bytes_.clear();
 	boost::system::error_code ec;
 	stream_.socket().close(ec);
 	log_event("response to " + method_ + " " + path_ + " cut short: " + reason);
