@@ -31,6 +31,14 @@ WakeUp::notify()
 	/* Already pending: a cancel is on its way, or the receiver will see the flag. */
 	if (pending_.exchange(true))
 		return;
+	/* On the loop already (a batch of watchers told there): no task needed. */
+	auto	   *own = timer_.get_executor().target<net::io_context::executor_type>();
+	if (own && own->running_in_this_thread())
+	{
+		if (waiting_)
+			timer_.cancel();
+		return;
+	}
 	net::post(timer_.get_executor(), [self = shared_from_this()] {
 		if (self->waiting_ && self->pending_.load())
 			self->timer_.cancel();

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/api_error.hpp"
@@ -78,7 +79,7 @@ public:
 		std::vector<std::shared_ptr<WakeUp>> waiting;
 
 		/* Watchers and refreshes (cohort_refresh.cpp; changed on the refresh loop). */
-		std::vector<std::weak_ptr<Watcher>> watchers;
+		std::unordered_map<const Watcher *, std::weak_ptr<Watcher>> watchers;	/* by address: unwatched in O(1) */
 		bool		refresh_due = false;	/* one is scheduled (in the queue) or running */
 		Clock::time_point due_at{};	/* scheduled: not before then (callboard-live-interval-ms) */
 		bool		again = false;	/* the feed moved while one ran */

@@ -206,7 +206,39 @@ Cohorts::refresh(std::vector<std::shared_ptr<Cohort>> group)
 	}
 }
 
-/* After a refresh: a new version, or the current one again after a failure; a failure once. */
+namespace {
+
+/* One loop's watchers of a cohort, told together on that loop. */
+struct LoopWatchers
+{
+	Executor	loop;
+	std::vector<std::shared_ptr<Watcher>> watchers;
+};
+
+/* The watchers by loop (a handful of loops: a list is enough). */
+std::vector<LoopWatchers>
+by_loop(const std::vector<std::shared_ptr<Watcher>> &watchers)
+{
+	std::vector<LoopWatchers> loops;
+	for (const auto &w : watchers)
+	{
+		Executor	loop = w->loop();
+		auto		it = std::find_if(loops.begin(), loops.end(), [&](const LoopWatchers &l) { return l.loop == loop; });
+		if (it == loops.end())
+			it = loops.insert(loops.end(), LoopWatchers{loop, {}});
+		it->watchers.push_back(w);
+	}
+	return loops;
+}
+
+}								/* namespace */
+
+/*
+ * After a refresh: a new version, or the current one again after a failure;
+ * a failure once.  Each loop gets one task that tells its watchers: with
+ * thousands of streams, a task per stream across threads would cost more
+ * than writing the event.
+ */
 void
 Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
 {
@@ -215,9 +247,10 @@ Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
 		MutexLock	lock(mutex_);
 		Cohort::State &s = c->locked(mutex_);
 		counters_.refreshes++;
+		watchers.reserve(s.watchers.size());
 		for (const auto &w : s.watchers)
-			if (auto p = w.lock())
-				watchers.push_back(p);
+			if (auto p = w.second.lock())
+				watchers.push_back(std::move(p));
 		std::string failure = built.error ? built.error->code + built.error->message
 			: built.too_large ? "too large" : "";
 		bool		news = failure.empty() &&
@@ -229,15 +262,18 @@ Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
 		if (!tell)
 			watchers.clear();
 	}
-	for (const auto &w : watchers)
-	{
-		if (built.error)
-			w->fail(*built.error);
-		else if (built.too_large)
-			w->fail(too_large_to_watch());
-		else
-			w->offer(built.version);
-	}
+	std::optional<ApiError> failure = built.error ? built.error
+		: built.too_large ? std::optional<ApiError>(too_large_to_watch()) : std::nullopt;
+	for (LoopWatchers &l : by_loop(watchers))
+		net::post(l.loop, [watchers = std::move(l.watchers), version = built.version, failure] {
+			for (const auto &w : watchers)
+			{
+				if (failure)
+					w->fail(*failure);
+				else
+					w->offer(version);
+			}
+		});
 }
 
 awaitable<void>

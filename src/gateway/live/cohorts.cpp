@@ -242,7 +242,7 @@ Cohorts::watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher
 	MutexLock	lock(mutex_);
 	std::shared_ptr<Cohort> c = documents_.find_or_create(audience);
 	documents_.watched(*c);
-	c->locked(mutex_).watchers.push_back(watcher);
+	c->locked(mutex_).watchers.emplace(watcher.get(), watcher);
 }
 
 void
@@ -252,11 +252,7 @@ Cohorts::unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watch
 	std::shared_ptr<Cohort> c = documents_.find(audience.key);
 	if (!c)
 		return;
-	auto	   &w = c->locked(mutex_).watchers;
-	w.erase(std::remove_if(w.begin(), w.end(), [&](const std::weak_ptr<Watcher> &x) {
-		auto		p = x.lock();
-		return !p || p == watcher;
-	}), w.end());
+	c->locked(mutex_).watchers.erase(watcher.get());
 	documents_.unwatched(c);
 }
 

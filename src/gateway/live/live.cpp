@@ -6,7 +6,6 @@
 
 #include <ctime>
 
-#include "core/guarded.hpp"
 #include "core/wake_up.hpp"
 #include "live/event_coding.hpp"
 
@@ -17,32 +16,27 @@ namespace {
 constexpr std::int64_t kCenturySeconds = 100LL * 365 * 24 * 3600;
 
 /*
- * One stream's mailbox.  The cohort offers from the refresh loop; the
- * stream takes on its own.  Only the latest version matters: a stream that
- * is still writing the last one skips those in between, and finds the
- * latest as soon as it is done (WakeUp remembers the offer).  What is
- * offered is under the mailbox's lock; `closed_`, on the stream's loop.
+ * One stream's mailbox, on the stream's loop (the cohort offers there too).
+ * Only the latest version matters: a stream that is still writing the last
+ * one skips those in between, and finds the latest as soon as it is done
+ * (WakeUp remembers the offer).
  */
 class Mailbox : public Watcher
 {
 public:
-	explicit	Mailbox(Executor loop) : wake_(WakeUp::on(loop)) {}
+	explicit	Mailbox(Executor loop) : loop_(loop), wake_(WakeUp::on(loop)) {}
+
+	Executor	loop() const override { return loop_; }
 
 	void		offer(std::shared_ptr<const Version> version) override
 	{
-		{
-			MutexLock	lock(mutex_);
-			version_ = std::move(version);
-		}
+		version_ = std::move(version);
 		wake_->notify();
 	}
 
 	void		fail(const ApiError &error) override
 	{
-		{
-			MutexLock	lock(mutex_);
-			error_ = error;
-		}
+		error_ = error;
 		wake_->notify();
 	}
 
@@ -61,26 +55,21 @@ public:
 		co_await wake_->wait_until(until);
 	}
 
-	std::shared_ptr<const Version> take_version()
-	{
-		MutexLock	lock(mutex_);
-		return std::move(version_);
-	}
+	std::shared_ptr<const Version> take_version() { return std::move(version_); }
 
 	std::optional<ApiError> take_error()
 	{
-		MutexLock	lock(mutex_);
 		std::optional<ApiError> e = std::move(error_);
 		error_.reset();
 		return e;
 	}
 
 private:
+	Executor	loop_;
 	std::shared_ptr<WakeUp> wake_;
-	Mutex		mutex_;
-	std::shared_ptr<const Version> version_ GUARDED_BY(mutex_);
-	std::optional<ApiError> error_ GUARDED_BY(mutex_);
-	bool		closed_ = false;	/* on the stream's loop */
+	std::shared_ptr<const Version> version_;
+	std::optional<ApiError> error_;
+	bool		closed_ = false;
 };
 
 /* Stops watching however the stream ends. */

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/api_error.hpp"
+#include "core/asio.hpp"
 #include "core/gzip.hpp"
 
 namespace gateway {
@@ -62,11 +63,16 @@ struct Built
 	bool		reads_all_rows = false;	/* no row-level security applied to the read (ROW_SECURITY_PROBE) */
 };
 
-/* Told of a watched cohort's new versions and failures, from any thread. */
+/*
+ * Told of a watched cohort's new versions and failures.  Called on the
+ * watcher's own loop: a change is handed to each loop once, with the list of
+ * its watchers, rather than once per watcher across threads.
+ */
 class Watcher
 {
 public:
 	virtual		~Watcher() = default;
+	virtual Executor loop() const = 0;
 	virtual void offer(std::shared_ptr<const Version> version) = 0;
 	virtual void fail(const ApiError &error) = 0;
 };
