@@ -117,11 +117,12 @@ public:
 	}
 	void		arm_hangup(std::function<void()> on_hangup) override;
 	void		disarm_hangup() override;
+	void		then(awaitable<void> rest) override { rest_.emplace(std::move(rest)); }
 
 private:
 	awaitable<bool> wait_for_bytes(std::chrono::seconds timeout);
 	void		begin_exchange();
-	awaitable<void> serve(const Request &request);
+	awaitable<void> serve(awaitable<void> work);
 	awaitable<std::optional<Request>> read_request();
 	ApiError	head_too_large(const RequestParser &parser) const;
 	awaitable<bool> read_failed(const boost::system::error_code &ec);
@@ -170,6 +171,7 @@ private:
 	Headers		extra_headers_;
 	std::optional<http::request<http::string_body>> message_;	/* the request being answered */
 	std::string head_bytes_;	/* the response's head, until it goes out with the first bytes of the body */
+	std::optional<awaitable<void>> rest_;	/* what the exchange goes on with after the handler (then()) */
 	bool		chunked_ = false;	/* the body goes in chunks (its length was not known) */
 
 	/* The hang-up watch; what ends an endless response at shutdown. */
@@ -240,12 +242,18 @@ Session::run()
 		std::optional<Request> request = co_await read_request();
 		if (!request)
 			break;
-		co_await serve(*request);
-		disarm_hangup();
-		log_exchange();
-		/* The request's header fields were views of it: answered, it goes (idle costs nothing). */
+		co_await serve(app_.serve(*request, *this));
+		/* The request's header fields were views of it: answered, it goes (idle costs nothing, a stream goes on without it). */
 		request.reset();
 		message_.reset();
+		if (rest_)
+		{
+			awaitable<void> rest = std::move(*rest_);
+			rest_.reset();
+			co_await serve(std::move(rest));
+		}
+		disarm_hangup();
+		log_exchange();
 		if (broken_ || !keep_alive_ || set_.stopping())
 			break;
 	}
@@ -272,17 +280,17 @@ Session::begin_exchange()
 }
 
 /*
- * The application answers the request.  A C++ exception in a handler is
- * logged and counted, and the client told: a 500 if nothing was sent, else a
- * visibly cut response.
+ * The application answers the request (`work`: the handler, then what it
+ * goes on with).  A C++ exception in it is logged and counted, and the
+ * client told: a 500 if nothing was sent, else a visibly cut response.
  */
 awaitable<void>
-Session::serve(const Request &request)
+Session::serve(awaitable<void> work)
 {
 	std::optional<std::string> failure;
 	try
 	{
-		co_await app_.serve(request, *this);
+		co_await std::move(work);
 	}
 	catch (const std::exception &e)
 	{
@@ -620,6 +628,9 @@ Session::begin(const Reply &head, std::optional<std::size_t> content_length)
 			buffer_.shrink_to_fit();
 	}
 	keep_head(message);
+	/* The head of an endless response goes at once: the client learns it is on. */
+	if (chunked_)
+		co_return co_await put(net::const_buffer(head_bytes_.data(), head_bytes_.size()));
 	co_return true;
 }
 

@@ -65,6 +65,14 @@ public:
 	 * client reconnect elsewhere.
 	 */
 	virtual void on_shutdown(std::function<void()> ending) = 0;
+
+	/*
+	 * The exchange goes on with `rest` once the handler has returned and the
+	 * request is let go: a response that lasts for hours (an event stream)
+	 * then holds only what `rest` holds, not the request or the handler's
+	 * frames.  An exception in it is handled as one in the handler.
+	 */
+	virtual void then(awaitable<void> rest) = 0;
 };
 
 }								/* namespace gateway */

@@ -246,10 +246,10 @@ Cohorts::watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher
 }
 
 void
-Cohorts::unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watcher)
+Cohorts::unwatch(const std::string &audience_key, const std::shared_ptr<Watcher> &watcher)
 {
 	MutexLock	lock(mutex_);
-	std::shared_ptr<Cohort> c = documents_.find(audience.key);
+	std::shared_ptr<Cohort> c = documents_.find(audience_key);
 	if (!c)
 		return;
 	c->locked(mutex_).watchers.erase(watcher.get());

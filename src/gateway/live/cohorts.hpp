@@ -95,7 +95,7 @@ public:
 
 	/* Watch the audience's cohort; until unwatch(), the watcher is offered each new version. */
 	void		watch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
-	void		unwatch(const Audience &audience, const std::shared_ptr<Watcher> &watcher);
+	void		unwatch(const std::string &audience_key, const std::shared_ptr<Watcher> &watcher);
 
 	/*
 	 * The change feed moved (on the refresh loop): refresh every watched

@@ -72,14 +72,30 @@ private:
 	bool		closed_ = false;
 };
 
-/* Stops watching however the stream ends. */
-struct Watching
+/* Watches the audience until the stream ends, however it ends; moves with the stream. */
+class Watching
 {
-	Cohorts    &cohorts;
-	const Audience &audience;
-	std::shared_ptr<Mailbox> mailbox;
+public:
+	Watching(Cohorts &cohorts, const Audience &audience, std::shared_ptr<Mailbox> mailbox)
+		: cohorts_(&cohorts), key_(audience.key), mailbox_(std::move(mailbox))
+	{
+		cohorts_->watch(audience, mailbox_);
+	}
+	Watching(Watching &&other) noexcept = default;
+	Watching(const Watching &) = delete;
+	Watching &operator=(const Watching &) = delete;
+	~Watching()
+	{
+		if (mailbox_)
+			cohorts_->unwatch(key_, mailbox_);
+	}
 
-	~Watching() { cohorts.unwatch(audience, mailbox); }
+	Mailbox    &mailbox() const { return *mailbox_; }
+
+private:
+	Cohorts    *cohorts_;
+	std::string key_;
+	std::shared_ptr<Mailbox> mailbox_;	/* none once moved from */
 };
 
 std::string
@@ -148,6 +164,37 @@ pass_on(Mailbox &mailbox, Responder &out, EventCoding &coding, std::uint64_t &se
 	co_return co_await coding.text(out, text);
 }
 
+/*
+ * The stream once it has begun: each new version, error or keep-alive as
+ * an event, until the client leaves, the token expires or the gateway
+ * stops.  It runs after the handler has returned (Responder::then), so an
+ * open stream holds this frame and what it was given, not the request or
+ * the frames that led to it.
+ */
+awaitable<void>
+stream_events(Responder &out, Watching watching, EventCoding coding, std::uint64_t sent,
+			  std::optional<std::chrono::steady_clock::time_point> end, std::chrono::seconds keepalive)
+{
+	Mailbox    &mailbox = watching.mailbox();
+	for (;;)
+	{
+		auto		until = std::chrono::steady_clock::now() + keepalive;
+		if (end && *end < until)
+			until = *end;
+		co_await mailbox.wait(until);
+		if (mailbox.closed())
+			break;
+		if (end && std::chrono::steady_clock::now() >= *end)
+			break;				/* the token expired: end the stream cleanly */
+		if (!co_await pass_on(mailbox, out, coding, sent, until))
+			co_return;
+	}
+	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
+	out.disarm_hangup();
+	if (co_await coding.finish(out))
+		co_await out.end();
+}
+
 }								/* namespace */
 
 bool
@@ -163,8 +210,7 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	Executor	loop = co_await net::this_coro::executor;
 	auto		mailbox = std::make_shared<Mailbox>(loop);
 	/* Watch first: a change while the first version is built is not missed. */
-	cohorts.watch(audience, mailbox);
-	Watching	watching{cohorts, audience, mailbox};
+	Watching	watching(cohorts, audience, mailbox);
 
 	Built		first = co_await cohorts.get(audience);
 	if (first.error || first.too_large)
@@ -189,26 +235,8 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 		if (!co_await coding.version(out, *first.version))
 			co_return;
 	}
-	std::uint64_t sent = first.version->number();
-
-	std::optional<std::chrono::steady_clock::time_point> end = stream_end(expires);
-	for (;;)
-	{
-		auto		until = std::chrono::steady_clock::now() + keepalive;
-		if (end && *end < until)
-			until = *end;
-		co_await mailbox->wait(until);
-		if (mailbox->closed())
-			break;
-		if (end && std::chrono::steady_clock::now() >= *end)
-			break;				/* the token expired: end the stream cleanly */
-		if (!co_await pass_on(*mailbox, out, coding, sent, until))
-			co_return;
-	}
-	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
-	out.disarm_hangup();
-	if (co_await coding.finish(out))
-		co_await out.end();
+	out.then(stream_events(out, std::move(watching), std::move(coding), first.version->number(),
+						   stream_end(expires), keepalive));
 }
 
 }								/* namespace gateway */
