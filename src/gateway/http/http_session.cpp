@@ -34,6 +34,8 @@ namespace {
 
 /* What an idle connection may keep of its read buffer: one ordinary request's head. */
 constexpr std::size_t kIdleBufferBytes = 4096;
+/* The least an idle connection reads into: most requests' heads whole. */
+constexpr std::size_t kFirstReadBytes = 1024;
 
 /* How long, and how much, a refused client's remaining bytes are read and dropped. */
 constexpr std::chrono::seconds kLingerTime{2};
@@ -345,11 +347,20 @@ Session::wait_for_bytes(std::chrono::seconds timeout)
 		if (!ec && self->idle_ && self->idle_generation_ == generation)
 			self->stream_.socket().cancel();
 	});
+	/*
+	 * Read what comes into the small buffer an idle connection keeps, rather
+	 * than wait to be told it is readable: a read is tried at once and then
+	 * waits on the loop's standing registration, where a wait for
+	 * readability would re-register the socket with the kernel each time.
+	 */
 	boost::system::error_code ec;
-	co_await stream_.socket().async_wait(tcp::socket::wait_read, net::redirect_error(use_awaitable, ec));
+	std::size_t room = std::max(buffer_.capacity() - buffer_.size(), kFirstReadBytes);
+	std::size_t n = co_await stream_.socket().async_read_some(buffer_.prepare(room),
+															  net::redirect_error(use_awaitable, ec));
+	buffer_.commit(n);
 	idle_ = false;
 	idle_timer_.cancel();
-	co_return !ec && !set_.stopping();
+	co_return !ec && n > 0 && !set_.stopping();
 }
 
 /*
