@@ -171,3 +171,52 @@ def test_a_stalled_subscriber_neither_delays_others_nor_piles_up_versions(fan, f
     finally:
         stalled.close()
         reader.close()
+
+
+def test_a_stream_with_nothing_to_send_yet_sends_its_head_at_once(fan, fan_db):
+    """A client reconnecting with the version it has gets no event, but the
+    response's head at once (EventSource's open), not with the first
+    keep-alive comment, 20 s later by default."""
+    token = make_token({"role": "dashboard_user"})
+    first = RawStream(fan, token)
+    try:
+        first.read_head()
+        text = b""
+        while b"\n\n" not in text:
+            text += first.next_chunk()
+        event_id = text.split(b"\n", 1)[0][len(b"id: "):].decode()
+    finally:
+        first.close()
+    again = RawStream(fan, token, "Last-Event-ID: %s\r\n" % event_id)
+    try:
+        began = time.monotonic()
+        assert again.read_head(timeout=5)["content-type"] == "text/event-stream"
+        assert time.monotonic() - began < 2
+        with pytest.raises(socket.timeout):
+            again.next_chunk(timeout=1.5)                # no event: it has this version
+    finally:
+        again.close()
+
+
+def test_a_304_says_nothing_of_a_length(fan, fan_db):
+    """RFC 9110 8.6: a 304 carries no Content-Length unless it is the 200's."""
+    token = make_token({"role": "dashboard_user"})
+    sock = socket.create_connection(("127.0.0.1", fan.port))
+    try:
+        request = "GET %s HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer %s\r\n%s\r\n"
+        sock.sendall((request % (RPC, token, "")).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(65536)
+        etag = [l.split(b":", 1)[1].strip() for l in head.split(b"\r\n") if l.lower().startswith(b"etag:")][0]
+        sock.close()
+        sock = socket.create_connection(("127.0.0.1", fan.port))
+        sock.sendall((request % (RPC, token, "If-None-Match: %s\r\n" % etag.decode())).encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 304")
+        assert b"\r\ncontent-length:" not in answer.lower()
+        assert answer.endswith(b"\r\n\r\n")                 # and no body
+    finally:
+        sock.close()
