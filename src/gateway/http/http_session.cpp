@@ -124,7 +124,7 @@ public:
 private:
 	awaitable<bool> wait_for_bytes(std::chrono::seconds timeout);
 	void		begin_exchange();
-	awaitable<void> serve(awaitable<void> work);
+	awaitable<void> serve(awaitable<void> &work);
 	awaitable<std::optional<Request>> read_request();
 	ApiError	head_too_large(const RequestParser &parser) const;
 	awaitable<bool> read_failed(const boost::system::error_code &ec);
@@ -140,7 +140,6 @@ private:
 	awaitable<bool> put(const Buffers &buffers);
 	void		expire_after_sending(std::size_t bytes);
 	void		fire_hangup();
-	std::function<void()> suspend_hangup();
 	void		log_exchange();
 
 	beast::tcp_stream stream_;
@@ -172,9 +171,10 @@ private:
 	std::string role_;
 	Headers		extra_headers_;
 	std::optional<http::request<http::string_body>> message_;	/* the request being answered */
-	std::string head_bytes_;	/* the response's head, until it goes out with the first bytes of the body */
+	std::string head_bytes_;	/* the response's head, until it goes out with the first bytes of the body (a chunked one's at once) */
 	std::optional<awaitable<void>> rest_;	/* what the exchange goes on with after the handler (then()) */
 	bool		chunked_ = false;	/* the body goes in chunks (its length was not known) */
+	bool		bodiless_ = false;	/* HEAD, 304, 204: write() sends nothing */
 
 	/* The hang-up watch; what ends an endless response at shutdown. */
 	std::function<void()> on_hangup_;
@@ -244,7 +244,8 @@ Session::run()
 		std::optional<Request> request = co_await read_request();
 		if (!request)
 			break;
-		co_await serve(app_.serve(*request, *this));
+		awaitable<void> answer = app_.serve(*request, *this);
+		co_await serve(answer);
 		/* The request's header fields were views of it: answered, it goes (idle costs nothing, a stream goes on without it). */
 		request.reset();
 		message_.reset();
@@ -252,7 +253,7 @@ Session::run()
 		{
 			awaitable<void> rest = std::move(*rest_);
 			rest_.reset();
-			co_await serve(std::move(rest));
+			co_await serve(rest);
 		}
 		disarm_hangup();
 		log_exchange();
@@ -273,6 +274,7 @@ Session::begin_exchange()
 {
 	started_ = Clock::now();
 	method_ = path_ = "-";
+	head_ = false;
 	responded_ = broken_ = incomplete_ = false;
 	status_ = 0;
 	bytes_ = 0;
@@ -287,7 +289,7 @@ Session::begin_exchange()
  * client told: a 500 if nothing was sent, else a visibly cut response.
  */
 awaitable<void>
-Session::serve(awaitable<void> work)
+Session::serve(awaitable<void> &work)
 {
 	std::optional<std::string> failure;
 	try
@@ -626,7 +628,8 @@ Session::begin(const Reply &head, std::optional<std::size_t> content_length)
 	http::response<http::empty_body> message{http::status::ok, version_};
 	fill_head(message, head);
 	chunked_ = !content_length;
-	/* A 304 or 204 has no body, and says nothing of its length (RFC 9110 8.6). */
+	/* A 304 or 204 has no body, and says nothing of its length (RFC 9110 8.6); a HEAD's is not sent. */
+	bodiless_ = head_ || head.status == 304 || head.status == 204;
 	if (head.status == 304 || head.status == 204)
 		chunked_ = false;
 	else if (content_length)
@@ -641,7 +644,11 @@ Session::begin(const Reply &head, std::optional<std::size_t> content_length)
 	keep_head(message);
 	/* The head of an endless response goes at once: the client learns it is on. */
 	if (chunked_)
-		co_return co_await put(net::const_buffer(head_bytes_.data(), head_bytes_.size()));
+	{
+		net::const_buffer whole_head(head_bytes_.data(), head_bytes_.size());
+		bool		ok = co_await put(whole_head);
+		co_return ok;
+	}
 	co_return true;
 }
 
@@ -650,12 +657,22 @@ Session::write(const char *data, std::size_t size)
 {
 	if (broken_)
 		co_return false;
-	if (head_ || size == 0)
+	if (bodiless_ || size == 0)
 		co_return true;
 	net::const_buffer head(head_bytes_.data(), head_bytes_.size());
 	net::const_buffer body(data, size);
-	bool		ok = chunked_ ? co_await put(beast::buffers_cat(head, http::make_chunk(body)))
-		: co_await put(std::array<net::const_buffer, 2>{head, body});
+	/* Named first: GCC 12 and temporaries in co_await-ed calls (core/asio.hpp). */
+	bool		ok;
+	if (chunked_)
+	{
+		auto		chunk = beast::buffers_cat(head, http::make_chunk(body));
+		ok = co_await put(chunk);
+	}
+	else
+	{
+		std::array<net::const_buffer, 2> whole{head, body};
+		ok = co_await put(whole);
+	}
 	if (ok)
 		bytes_ += size;
 	co_return ok;
@@ -667,11 +684,15 @@ Session::end()
 	if (broken_)
 		co_return false;
 	net::const_buffer head(head_bytes_.data(), head_bytes_.size());
-	if (chunked_ && !head_)
-		co_return co_await put(beast::buffers_cat(head, http::make_chunk_last()));
-	if (head.size() > 0)
-		co_return co_await put(head);
-	co_return true;
+	bool		ok = true;
+	if (chunked_ && !bodiless_)
+	{
+		auto		last = beast::buffers_cat(head, http::make_chunk_last());
+		ok = co_await put(last);
+	}
+	else if (head.size() > 0)
+		ok = co_await put(head);
+	co_return ok;
 }
 
 void
@@ -720,22 +741,13 @@ Session::arm_hangup(std::function<void()> on_hangup)
 void
 Session::disarm_hangup()
 {
-	suspend_hangup();
-}
-
-/* Stops watching (a write is about to use the socket); returns what to call, to re-arm after. */
-std::function<void()>
-Session::suspend_hangup()
-{
-	std::function<void()> on_hangup = std::move(on_hangup_);
 	on_hangup_ = nullptr;
 	if (!watching_)
-		return on_hangup;
+		return;
 	watching_ = false;
 	++watch_generation_;
 	boost::system::error_code ec;
 	stream_.socket().cancel(ec);
-	return on_hangup;
 }
 
 void

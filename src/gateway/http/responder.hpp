@@ -70,7 +70,9 @@ public:
 	 * The exchange goes on with `rest` once the handler has returned and the
 	 * request is let go: a response that lasts for hours (an event stream)
 	 * then holds only what `rest` holds, not the request or the handler's
-	 * frames.  An exception in it is handled as one in the handler.
+	 * frames.  The handler's last call, after begin(); `rest` always runs
+	 * (it may own what it needs), and an exception in it is handled as one
+	 * in the handler.
 	 */
 	virtual void then(awaitable<void> rest) = 0;
 };

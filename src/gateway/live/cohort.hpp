@@ -78,7 +78,7 @@ public:
 		Built		last_build;
 		std::vector<std::shared_ptr<WakeUp>> waiting;
 
-		/* Watchers and refreshes (cohort_refresh.cpp; changed on the refresh loop). */
+		/* Watchers (added and removed by the streams' loops) and refreshes (cohort_refresh.cpp, on the refresh loop). */
 		std::unordered_map<const Watcher *, std::weak_ptr<Watcher>> watchers;	/* by address: unwatched in O(1) */
 		bool		refresh_due = false;	/* one is scheduled (in the queue) or running */
 		Clock::time_point due_at{};	/* scheduled: not before then (callboard-live-interval-ms) */

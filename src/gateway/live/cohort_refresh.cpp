@@ -266,12 +266,20 @@ Cohorts::tell_watchers(const std::shared_ptr<Cohort> &c, const Built &built)
 		: built.too_large ? std::optional<ApiError>(too_large_to_watch()) : std::nullopt;
 	for (LoopWatchers &l : by_loop(watchers))
 		net::post(l.loop, [watchers = std::move(l.watchers), version = built.version, failure] {
-			for (const auto &w : watchers)
+			/* Outside any coroutine: nothing may escape into the loop's run(). */
+			try
 			{
-				if (failure)
-					w->fail(*failure);
-				else
-					w->offer(version);
+				for (const auto &w : watchers)
+				{
+					if (failure)
+						w->fail(*failure);
+					else
+						w->offer(version);
+				}
+			}
+			catch (...)
+			{
+				task_failed("watchers", std::current_exception());
 			}
 		});
 }

@@ -164,35 +164,49 @@ pass_on(Mailbox &mailbox, Responder &out, EventCoding &coding, std::uint64_t &se
 	co_return co_await coding.text(out, text);
 }
 
+/* What a begun stream keeps: no more than it needs for as long as it lasts. */
+struct OpenStream
+{
+	Responder  &out;
+	Watching	watching;
+	EventCoding coding;
+	std::uint64_t sent;			/* the version number sent last */
+	std::optional<std::chrono::steady_clock::time_point> end;	/* the token's exp */
+	std::chrono::seconds keepalive;
+};
+
 /*
  * The stream once it has begun: each new version, error or keep-alive as
  * an event, until the client leaves, the token expires or the gateway
  * stops.  It runs after the handler has returned (Responder::then), so an
- * open stream holds this frame and what it was given, not the request or
- * the frames that led to it.
+ * open stream holds this frame and its OpenStream, not the request or the
+ * frames that led to it.  It owns `opened` (a plain pointer, not a class
+ * parameter: core/asio.hpp).
  */
 awaitable<void>
-stream_events(Responder &out, Watching watching, EventCoding coding, std::uint64_t sent,
-			  std::optional<std::chrono::steady_clock::time_point> end, std::chrono::seconds keepalive)
+stream_events(OpenStream *opened)
 {
-	Mailbox    &mailbox = watching.mailbox();
+	std::unique_ptr<OpenStream> stream(opened);
+	Mailbox    &mailbox = stream->watching.mailbox();
 	for (;;)
 	{
-		auto		until = std::chrono::steady_clock::now() + keepalive;
-		if (end && *end < until)
-			until = *end;
+		auto		until = std::chrono::steady_clock::now() + stream->keepalive;
+		if (stream->end && *stream->end < until)
+			until = *stream->end;
 		co_await mailbox.wait(until);
 		if (mailbox.closed())
 			break;
-		if (end && std::chrono::steady_clock::now() >= *end)
+		if (stream->end && std::chrono::steady_clock::now() >= *stream->end)
 			break;				/* the token expired: end the stream cleanly */
-		if (!co_await pass_on(mailbox, out, coding, sent, until))
+		bool		open = co_await pass_on(mailbox, stream->out, stream->coding, stream->sent, until);
+		if (!open)
 			co_return;
 	}
 	/* Expired or shutting down: the last chunk, so the client knows to reconnect (after a hang-up it goes nowhere). */
-	out.disarm_hangup();
-	if (co_await coding.finish(out))
-		co_await out.end();
+	stream->out.disarm_hangup();
+	bool		finished = co_await stream->coding.finish(stream->out);
+	if (finished)
+		co_await stream->out.end();
 }
 
 }								/* namespace */
@@ -224,7 +238,10 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	EventCoding coding(request);
 	Reply		head = stream_head(audience.role);
 	coding.add_headers(head);
-	if (!co_await out.begin(head, std::nullopt) || !co_await coding.start(out))
+	bool		begun = co_await out.begin(head, std::nullopt);
+	if (begun)
+		begun = co_await coding.start(out);
+	if (!begun)
 		co_return;
 	out.arm_hangup([mailbox] { mailbox->close(); });
 	out.on_shutdown([mailbox] { mailbox->close(); });
@@ -235,8 +252,12 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 		if (!co_await coding.version(out, *first.version))
 			co_return;
 	}
-	out.then(stream_events(out, std::move(watching), std::move(coding), first.version->number(),
-						   stream_end(expires), keepalive));
+	auto		stream = std::make_unique<OpenStream>(OpenStream{out, std::move(watching), std::move(coding),
+															 first.version->number(), stream_end(expires),
+															 keepalive});
+	awaitable<void> rest = stream_events(stream.get());
+	stream.release();			/* the coroutine owns it now; the session always runs what then() is given */
+	out.then(std::move(rest));
 }
 
 }								/* namespace gateway */
