@@ -1,5 +1,6 @@
 """Every route, its body byte for byte, its headers, and the wrong ways to call it."""
 import os
+import socket
 import time
 import uuid
 
@@ -118,6 +119,32 @@ def test_head_has_headers_and_no_body(gateway):
     r = requests.head(gateway.url + LEGACY, headers=bearer(simplejwt_token(1)))
     assert r.status_code == 200
     assert r.content == b""
+
+
+def test_head_sends_no_body_and_the_connection_goes_on(gateway):
+    """HEAD then GET pipelined on one connection: HEAD's Content-Length is the
+    GET's, no body follows it, and the GET's response starts right after."""
+    token = simplejwt_token(1)
+    request = "%s %s HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\nAccept-Encoding: identity\r\n\r\n"
+    sock = socket.create_connection(("127.0.0.1", gateway.port))
+    try:
+        sock.sendall((request % ("HEAD", LEGACY, token) + request % ("GET", LEGACY, token)).encode())
+        sock.settimeout(10)
+        data = b""
+        while data.count(b"\r\n\r\n") < 2:
+            data += sock.recv(65536)
+        head, rest = data.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 200")
+        assert rest.startswith(b"HTTP/1.1 200"), rest[:80]
+        get_head, body = rest.split(b"\r\n\r\n", 1)
+
+        def length(h):
+            return int([l for l in h.split(b"\r\n") if l.lower().startswith(b"content-length:")][0].split(b":")[1])
+        while len(body) < length(get_head):
+            body += sock.recv(65536)
+        assert length(head) == length(get_head) == len(body) > 0
+    finally:
+        sock.close()
 
 
 def test_health(gateway):
