@@ -32,7 +32,8 @@ WakeUp::notify()
 	if (pending_.exchange(true))
 		return;
 	/* On the loop already (a batch of watchers told there): no task needed. */
-	auto	   *own = timer_.get_executor().target<net::io_context::executor_type>();
+	Executor	loop = timer_.get_executor();	/* named: target() points into it */
+	auto	   *own = loop.target<net::io_context::executor_type>();
 	if (own && own->running_in_this_thread())
 	{
 		if (waiting_)
