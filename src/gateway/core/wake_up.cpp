@@ -32,15 +32,15 @@ WakeUp::notify()
 	if (pending_.exchange(true))
 		return;
 	/* On the loop already (a batch of watchers told there): no task needed. */
-	Executor	loop = timer_.get_executor();	/* named: target() points into it */
-	auto	   *own = loop.target<net::io_context::executor_type>();
+	Executor	own_loop = loop();	/* named: target() points into it */
+	auto	   *own = own_loop.target<net::io_context::executor_type>();
 	if (own && own->running_in_this_thread())
 	{
 		if (waiting_)
 			timer_.cancel();
 		return;
 	}
-	net::post(timer_.get_executor(), [self = shared_from_this()] {
+	net::post(own_loop, [self = shared_from_this()] {
 		if (self->waiting_ && self->pending_.load())
 			self->timer_.cancel();
 	});

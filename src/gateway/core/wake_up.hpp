@@ -43,6 +43,9 @@ public:
 
 	explicit	WakeUp(Executor loop);
 
+	/* The loop it wakes a coroutine on. */
+	Executor	loop() { return timer_.get_executor(); }
+
 private:
 	net::steady_timer timer_;
 	std::atomic<bool> pending_{false};

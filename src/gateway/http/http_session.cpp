@@ -627,14 +627,13 @@ Session::begin(const Reply &head, std::optional<std::size_t> content_length)
 		co_return false;
 	http::response<http::empty_body> message{http::status::ok, version_};
 	fill_head(message, head);
-	chunked_ = !content_length;
 	/* A 304 or 204 has no body, and says nothing of its length (RFC 9110 8.6); a HEAD's is not sent. */
-	bodiless_ = head_ || head.status == 304 || head.status == 204;
-	if (head.status == 304 || head.status == 204)
-		chunked_ = false;
-	else if (content_length)
+	bool		no_content = head.status == 304 || head.status == 204;
+	bodiless_ = head_ || no_content;
+	chunked_ = !content_length && !no_content;
+	if (content_length && !no_content)
 		message.content_length(*content_length);
-	else
+	else if (chunked_)
 	{
 		message.chunked(true);
 		/* A response without a known end may last for hours (an event stream): it keeps no read buffer. */

@@ -24,9 +24,9 @@ constexpr std::int64_t kCenturySeconds = 100LL * 365 * 24 * 3600;
 class Mailbox : public Watcher
 {
 public:
-	explicit	Mailbox(Executor loop) : loop_(loop), wake_(WakeUp::on(loop)) {}
+	explicit	Mailbox(Executor loop) : wake_(WakeUp::on(loop)) {}
 
-	Executor	loop() const override { return loop_; }
+	Executor	loop() const override { return wake_->loop(); }
 
 	void		offer(std::shared_ptr<const Version> version) override
 	{
@@ -65,7 +65,6 @@ public:
 	}
 
 private:
-	Executor	loop_;
 	std::shared_ptr<WakeUp> wake_;
 	std::shared_ptr<const Version> version_;
 	std::optional<ApiError> error_;
