@@ -40,6 +40,7 @@ minutes (--quick 1).
 import argparse
 import csv
 import os
+import resource
 import select
 import subprocess
 import tempfile
@@ -65,7 +66,8 @@ def build_client():
 class Clients:
     """sse_clients as a child: commands on stdin, answers up to a line END."""
 
-    def __init__(self, gateway, path, n, tokens, idle=False, rate=2000, gzip=False, inflate_every=1, slow=0):
+    def __init__(self, gateway, path, n, tokens, idle=False, rate=2000, gzip=False, inflate_every=1, slow=0,
+                 sources=0):
         fd, self.tokens = tempfile.mkstemp(suffix=".tokens")
         with os.fdopen(fd, "w") as f:
             f.write("\n".join(tokens) + "\n")
@@ -76,6 +78,8 @@ class Clients:
             args += ["--gzip", "--inflate-every", str(inflate_every)]
         if slow:
             args += ["--slow", str(slow)]
+        if sources:
+            args += ["--sources", str(sources)]
         self.process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def ask(self, command):
@@ -119,6 +123,24 @@ class Clients:
         os.unlink(self.tokens)
 
 
+# Of the 28,232 ports of the local range, what one source address uses towards the gateway.
+PORTS_PER_SOURCE = 25000
+
+
+def raise_open_files(n):
+    """Room for n subscribers in this process and its children (the gateway, the client): root may
+    raise the hard limit; anyone else gets what it allows, and the cases past it say so."""
+    want = n + 2000
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft >= want:
+        return soft
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, max(want, hard)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def audience_tokens(k):
     now = int(time.time())
     return [b.make_token({"role": "dashboard_user", "viewer": i, "iat": now, "exp": now + 4 * 3600})
@@ -137,7 +159,8 @@ def document_queries(cluster, since):
 
 def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap, gzip=False, inflate_every=1, slow=0):
     tokens = audience_tokens(cohorts)
-    g = b.admin_gateway(None, cluster, dbname, db_pool=8, log_level="crit", callboard_max_connections=20000)
+    g = b.admin_gateway(None, cluster, dbname, db_pool=8, log_level="crit",
+                        callboard_max_connections=max(20000, n + 1000))
     writer = cluster.connect(dbname)
     writer.autocommit = False
     wcur = writer.cursor()
@@ -146,7 +169,9 @@ def subscribers_case(cluster, dbname, calls, n, cohorts, commits, gap, gzip=Fals
     writer.commit()
     pid = g.process.pid
     rss_rest = b.kb(pid, "VmRSS") * 1024
-    clients = Clients(g, b.LEGACY, n, tokens, gzip=gzip, inflate_every=inflate_every, slow=slow)
+    # Past one source address's ports towards one destination, more addresses.
+    sources = -(-n // PORTS_PER_SOURCE) if n > PORTS_PER_SOURCE else 0
+    clients = Clients(g, b.LEGACY, n, tokens, gzip=gzip, inflate_every=inflate_every, slow=slow, sources=sources)
     n_slow = len(range(0, n, max(1, round(100 / slow)))) if slow else 0
     result = {"calls": calls, "subscribers": n, "cohorts": cohorts, "rss_rest": rss_rest, "gzip": gzip,
               "slow": n_slow}
@@ -332,6 +357,13 @@ def main():
     wrk_args = {"threads": 2, "connections": 32, "seconds": 4 if args.quick else 8}
     rounds = 2 if args.quick else 3
 
+    open_files = raise_open_files(max(n for _, n in cases))
+    cases_run = [(c, n) for c, n in cases if n + 100 <= open_files]
+    for c, n in cases:
+        if (c, n) not in cases_run:
+            print("%d subscribers: skipped, open files are limited to %d here (ulimit -n; root may raise it)"
+                  % (n, open_files))
+    cases = cases_run
     build_client()
     began = time.time()
     cluster = b.harness.Cluster()

@@ -7,6 +7,7 @@
  *
  *   sse_clients HOST PORT PATH N TOKENS [--idle] [--rate PER_SECOND]
  *               [--gzip] [--inflate-every K] [--slow PERCENT] [--slow-rate BYTES_PER_S]
+ *               [--sources K]
  *
  * TOKENS is a file of bearer tokens, one a line; connection i sends token
  * i % count.  Default mode: GET PATH with Accept: text/event-stream; the
@@ -30,6 +31,10 @@
  * 125 ms.  Their events are stamped like the others' but reported as "S"
  * in dump (and counted in stats as slow_events).
  *
+ * --sources K: connection i comes from 127.0.0.(2 + i mod K); one source
+ * address has only about 28,000 ports towards the gateway's one address
+ * and port (the local port range), so 50,000 connections need two.
+ *
  * Commands, one a line on stdin; each answer ends with a line "END":
  *   stats   connected=C responded=R ready=Y closed=X events=E slow_events=S errors=F failed=Z
  *           (responded: status line and headers received; ready: a first
@@ -47,7 +52,9 @@
 
 #include <zlib.h>
 
+#include <netinet/in.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <cstdio>
@@ -99,6 +106,7 @@ std::vector<Event> events;
 bool		idle_mode = false;
 bool		gzip_mode = false;
 int			inflate_every = 1;
+int			sources = 0;		/* --sources K: connections spread over 127.0.0.2 .. 127.0.0.(K+1) (0: any) */
 int			slow_every = 0;		/* every slow_every-th connection is slow (0: none) */
 double		slow_rate = 2048;
 char		shared_buffer[256 * 1024];	/* every read lands here: one loop, read then parse */
@@ -124,6 +132,20 @@ public:
 			/* A small receive window, set before the handshake so it is the one advertised. */
 			socket_.open(endpoint.protocol());
 			socket_.set_option(net::socket_base::receive_buffer_size(4096));
+		}
+		if (sources > 0)
+		{
+			/*
+			 * From 127.0.0.2, .3, ...: one source address has about 28,000
+			 * ports towards one destination.  The port is chosen at connect()
+			 * (IP_BIND_ADDRESS_NO_PORT), per address and destination.
+			 */
+			if (!socket_.is_open())
+				socket_.open(endpoint.protocol());
+			int			one = 1;
+			::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+			net::ip::address_v4 source(0x7f000002u + index_ % static_cast<std::uint32_t>(sources));
+			socket_.bind(tcp::endpoint(source, 0));
 		}
 		socket_.async_connect(endpoint, [self](boost::system::error_code ec) {
 			if (ec)
@@ -499,6 +521,8 @@ main(int argc, char **argv)
 			double		percent = std::atof(argv[++i]);
 			slow_every = percent > 0 ? std::max(1, static_cast<int>(100 / percent + 0.5)) : 0;
 		}
+		else if (std::strcmp(argv[i], "--sources") == 0 && i + 1 < argc)
+			sources = std::max(0, std::atoi(argv[++i]));
 		else if (std::strcmp(argv[i], "--slow-rate") == 0 && i + 1 < argc)
 			slow_rate = std::atof(argv[++i]);
 	}
