@@ -389,6 +389,8 @@ def main():
             nginx_rows, nginx_info = nginx_case(cluster, "live1000", rounds, wrk_args)
     finally:
         cluster.stop_for_good()
+    if not results and not nginx_rows:
+        raise SystemExit("nothing was measured")
     write_reports(args, results, nginx_rows, nginx_info, wrk_args, rounds, time.time() - began)
 
 
@@ -412,7 +414,7 @@ def write_reports(args, results, nginx_rows, nginx_info, wrk_args, rounds, elaps
              "every subscriber and commit, first and last subscriber the median over commits (%d commits %.0f s "
              "apart; %d cohorts: tokens whose claims differ; change signal on; callboard-live-interval-ms 75, the default). "
              "Subscribers are one C++ client (bench/sse_clients.cpp, one thread) on the same %d cores as the gateway "
-             "and PostgreSQL: its CPU per change is shown beside the gateway's, since the two share the cores." % (results[0]["commits"], args.gap, args.cohorts, os.cpu_count()), "",
+             "and PostgreSQL: its CPU per change is shown beside the gateway's, since the two share the cores." % (results[0]["commits"] if results else 0, args.gap, args.cohorts, os.cpu_count()), "",
              "| document | subscribers | coding | slow readers | first subscriber | p50 | p90 | p99 | max | "
              "last subscriber | queries per change | gateway RSS, all connected | per subscriber | peak RSS | "
              "gateway CPU per change | client CPU per change |",
