@@ -220,3 +220,36 @@ def test_a_304_says_nothing_of_a_length(fan, fan_db):
         assert answer.endswith(b"\r\n\r\n")                 # and no body
     finally:
         sock.close()
+
+
+def kernel_send_queue(local_port, remote_port):
+    """The bytes the kernel holds for a loopback connection, sent or not, that
+    its peer has not acknowledged (/proc/net/tcp's tx_queue)."""
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.split(":")[1], 16) for a in fields[1:3])
+        if (local, remote) == (local_port, remote_port):
+            return int(fields[4].split(":")[0], 16)
+    raise AssertionError("no connection from %d to %d" % (local_port, remote_port))
+
+
+def test_the_kernel_holds_little_for_a_subscriber_that_does_not_read(fan, fan_db):
+    """A stalled subscriber (a 4 kB receive buffer, never read) of a 3 MB
+    document, through two changes: what the kernel holds for it stays near
+    the gateway's bound on unsent bytes (TCP_NOTSENT_LOWAT, 128 kB), not the
+    megabytes of a socket buffer the kernel grows by itself.  (500 readers
+    at 2 kB/s held 1.3 GB that way, and pushed every connection into the
+    kernel's TCP memory pressure.)"""
+    stalled = RawStream(fan, make_token({"role": "dashboard_user"}), rcvbuf=4096)
+    try:
+        port = stalled.sock.getsockname()[1]
+        held = []
+        for name in ["Unread 1", "Unread 2"]:
+            time.sleep(1)
+            rename_first_outbound_call(fan_db, name)
+            time.sleep(1)
+            held.append(kernel_send_queue(fan.port, port))
+        assert held[0] > 64 * 1024, "the stream's write did not block: %s" % held
+        assert max(held) < 256 * 1024, "the kernel holds %s bytes for a stalled subscriber" % held
+    finally:
+        stalled.close()

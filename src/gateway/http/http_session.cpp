@@ -9,6 +9,8 @@
 
 #include "http/http_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -31,6 +33,18 @@ using Clock = std::chrono::steady_clock;
 using RequestParser = http::request_parser<http::string_body>;
 
 namespace {
+
+/*
+ * What the kernel may hold of a response not yet sent, per connection
+ * (TCP_NOTSENT_LOWAT).  Past it a write waits, holding the shared bytes
+ * rather than a copy: an event stream's reader that cannot keep up is then
+ * coalesced to the latest version.  Without the bound, the kernel grows the
+ * socket's buffer to 4 MB (tcp_wmem) and takes every version whole: 500
+ * slow readers held 1.3 GB, past the kernel's TCP memory pressure mark,
+ * and every connection's packets were dropped and resent.  Bytes in flight
+ * are not counted, so a fast reader far away is not slowed.
+ */
+constexpr int kMaxUnsentBytes = 128 * 1024;
 
 /* What an idle connection may keep of its read buffer: one ordinary request's head. */
 constexpr std::size_t kIdleBufferBytes = 4096;
@@ -78,6 +92,8 @@ public:
 		auto		endpoint = stream_.socket().remote_endpoint(ec);
 		remote_ = ec ? "-" : endpoint.address().to_string();
 		stream_.socket().set_option(tcp::no_delay(true), ec);
+		::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT,
+					 &kMaxUnsentBytes, sizeof(kMaxUnsentBytes));
 		/* put() tries the kernel first: a write that would block must say so, not wait. */
 		stream_.socket().non_blocking(true, ec);
 	}
