@@ -35,14 +35,8 @@ using RequestParser = http::request_parser<http::string_body>;
 namespace {
 
 /*
- * What the kernel may hold of a response not yet sent, per connection
- * (TCP_NOTSENT_LOWAT).  Past it a write waits, holding the shared bytes
- * rather than a copy: an event stream's reader that cannot keep up is then
- * coalesced to the latest version.  Without the bound, the kernel grows the
- * socket's buffer to 4 MB (tcp_wmem) and takes every version whole: 500
- * slow readers held 1.3 GB, past the kernel's TCP memory pressure mark,
- * and every connection's packets were dropped and resent.  Bytes in flight
- * are not counted, so a fast reader far away is not slowed.
+ * What the kernel may hold unsent of a lasting response (limit_unsent()).
+ * Bytes in flight are not counted, so a fast reader far away is not slowed.
  */
 constexpr int kMaxUnsentBytes = 128 * 1024;
 
@@ -92,8 +86,6 @@ public:
 		auto		endpoint = stream_.socket().remote_endpoint(ec);
 		remote_ = ec ? "-" : endpoint.address().to_string();
 		stream_.socket().set_option(tcp::no_delay(true), ec);
-		::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT,
-					 &kMaxUnsentBytes, sizeof(kMaxUnsentBytes));
 		/* put() tries the kernel first: a write that would block must say so, not wait. */
 		stream_.socket().non_blocking(true, ec);
 	}
@@ -136,6 +128,12 @@ public:
 	void		arm_hangup(std::function<void()> on_hangup) override;
 	void		disarm_hangup() override;
 	void		then(awaitable<void> rest) override { rest_.emplace(std::move(rest)); }
+	void		limit_unsent() override
+	{
+		/* TCP_NOTSENT_LOWAT: past it, a write would block (and the kernel wakes it below half). */
+		::setsockopt(stream_.socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT,
+					 &kMaxUnsentBytes, sizeof(kMaxUnsentBytes));
+	}
 
 private:
 	awaitable<bool> wait_for_bytes(std::chrono::seconds timeout);

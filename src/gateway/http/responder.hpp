@@ -67,6 +67,20 @@ public:
 	virtual void on_shutdown(std::function<void()> ending) = 0;
 
 	/*
+	 * For a response that lasts, where only the latest bytes matter (an
+	 * event stream): the kernel holds little of it unsent (128 kB), so a
+	 * reader that cannot keep up makes write() wait, on bytes shared with
+	 * every other stream, and the stream skips to the latest version.
+	 * Otherwise the kernel grows the socket's buffer up to 4 MB (tcp_wmem)
+	 * and copies in every version whole: 500 readers at 2 kB/s held 1.3 GB
+	 * that way, past the kernel's TCP memory pressure mark, and every
+	 * connection's packets were dropped and sent again.  (Not for a
+	 * document, which ends: there the larger buffer serves a fast reader
+	 * with fewer wake-ups.)
+	 */
+	virtual void limit_unsent() = 0;
+
+	/*
 	 * The exchange goes on with `rest` once the handler has returned and the
 	 * request is let go: a response that lasts for hours (an event stream)
 	 * then holds only what `rest` holds, not the request or the handler's

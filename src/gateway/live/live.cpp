@@ -237,6 +237,7 @@ serve_live(const Request &request, Responder &out, Cohorts &cohorts, const Audie
 	EventCoding coding(request);
 	Reply		head = stream_head(audience.role);
 	coding.add_headers(head);
+	out.limit_unsent();
 	bool		begun = co_await out.begin(head, std::nullopt);
 	if (begun)
 		begun = co_await coding.start(out);
