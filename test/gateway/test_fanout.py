@@ -253,3 +253,47 @@ def test_the_kernel_holds_little_for_a_subscriber_that_does_not_read(fan, fan_db
         assert max(held) < 256 * 1024, "the kernel holds %s bytes for a stalled subscriber" % held
     finally:
         stalled.close()
+
+
+def test_a_stream_never_goes_back_to_an_older_version(upstream, fan_db):
+    """A refresh's offer can arrive after a newer version: here a refresh
+    reads "Older" and is held (a test pause) before it tells its watchers;
+    meanwhile "Newer" is committed and a new stream's first version comes
+    from a build that read it.  When the held refresh offers "Older", that
+    stream must not send it: versions are numbered in the order of their
+    reads, and a stream only ever moves forward."""
+    g = harness.Gateway(upstream, "fanout", callboard_live_poll_interval=60,
+                        env={"CALLBOARD_TEST_FAULTS": "cohort.refreshed:pause=1500"})
+    token = make_token({"role": "dashboard_user"})
+    late = None
+    pausing = lambda l: l.get("event") == "test faults: pausing at cohort.refreshed"
+    g.wait_for_log_lines(0, lambda l: l.get("event") == "change signal: listening", 1, timeout=10)
+    watcher = RawStream(g, token)
+    try:
+        watcher.read_head()
+        text = b""
+        while not (events_of(text) and text.endswith(b"\n\n")):
+            text += watcher.next_chunk()
+        time.sleep(2)                                   # any refresh the watch began is over
+        paused = sum(1 for l in g.log_lines() if pausing(l))
+        rename_first_outbound_call(fan_db, "Older")
+        g.wait_for_log_lines(0, pausing, paused + 1, timeout=10)
+        rename_first_outbound_call(fan_db, "Newer")
+        late = RawStream(g, token)
+        late.read_head()
+        text = b""
+        deadline = time.time() + 6
+        try:
+            while time.time() < deadline:
+                text += late.next_chunk(timeout=max(0.1, deadline - time.time()))
+        except socket.timeout:
+            pass
+        events = events_of(text)
+        assert events and b"Newer" in events[0], "the late stream's first version is not the newest"
+        assert all(b"Older" not in e for e in events), \
+            "the late stream went back to an older version: %s" % [b"Newer" in e for e in events]
+    finally:
+        watcher.close()
+        if late:
+            late.close()
+        g.stop()

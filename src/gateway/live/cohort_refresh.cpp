@@ -186,6 +186,7 @@ Cohorts::refresh(std::vector<std::shared_ptr<Cohort>> group)
 		}
 		Built		built = co_await build(*ticket, nullptr, sharers);
 		fault_point("cohort.refreshed");
+		co_await fault_pause("cohort.refreshed");
 		tell_watchers(c, built);
 		/* What the read got is not theirs (row-level security applied after all, or it failed): each is read for itself. */
 		if (!built.reads_all_rows || built.error || built.too_large)

@@ -130,8 +130,13 @@ stream_end(std::optional<std::int64_t> expires)
 
 /*
  * What the mailbox holds, as events: an error, then the latest version if
- * it is not the one sent last (`sent`); or a keep-alive, if nothing came by
- * `until`.  false: the client is gone.
+ * it is newer than the one sent last (`sent`); or a keep-alive, if nothing
+ * came by `until`.  false: the client is gone.
+ *
+ * Newer, not merely other: a cohort numbers its versions in the order of
+ * their reads (DocumentCache::keep), and a refresh may offer what it read
+ * after a newer read reached this stream (its first version, from a GET's
+ * build that began after the refresh's): a screen never goes back.
  */
 awaitable<bool>
 pass_on(Mailbox &mailbox, Responder &out, EventCoding &coding, std::uint64_t &sent,
@@ -144,7 +149,7 @@ pass_on(Mailbox &mailbox, Responder &out, EventCoding &coding, std::uint64_t &se
 		sent = 0;				/* the next version is news again, even if the bytes are the same */
 	}
 	auto		version = mailbox.take_version();
-	if (version && version->number() != sent)
+	if (version && version->number() > sent)
 	{
 		sent = version->number();
 		if (!text.empty())
