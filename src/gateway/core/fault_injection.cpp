@@ -20,7 +20,7 @@ struct Armed
 {
 	std::string point;
 	unsigned long turn;			/* throw on this pass, 1 first */
-	unsigned long pause_ms;		/* instead of throwing, block this long on every pass (0: throw) */
+	unsigned long pause_ms;		/* instead: fault_pause() waits this long on every pass (0: none) */
 	std::atomic<unsigned long> passes{0};
 };
 

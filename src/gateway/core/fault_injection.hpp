@@ -12,9 +12,8 @@
  * and the named points throw InjectedFault on their first (or n-th) pass,
  * once each, with a log line.  "cohort.refreshed:pause=1500" instead makes
  * fault_pause() there wait 1.5 s on every pass (its loop runs on), to hold
- * a race's window open.
- * Without the variable, which nothing but the tests sets, a point costs one
- * load of a flag.
+ * a race's window open.  Without the variable, which nothing but the tests
+ * sets, a point costs one load of a flag.
  */
 #ifndef CALLBOARD_GATEWAY_FAULT_INJECTION_HPP
 #define CALLBOARD_GATEWAY_FAULT_INJECTION_HPP
