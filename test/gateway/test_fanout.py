@@ -76,6 +76,13 @@ class RawStream:
                     return data
             self._fill(timeout)
 
+    def next_event(self, timeout=10):
+        """Chunks until they end with a whole event (comments aside); their bytes."""
+        text = b""
+        while not (events_of(text) and text.endswith(b"\n\n")):
+            text += self.next_chunk(timeout)
+        return text
+
     def close(self):
         self.sock.close()
 
@@ -142,16 +149,12 @@ def test_a_stalled_subscriber_neither_delays_others_nor_piles_up_versions(fan, f
     reader = RawStream(fan, token)
     try:
         reader.read_head()
-        text = b""
-        while len(events_of(text)) < 1 or not text.endswith(b"\n\n"):
-            text += reader.next_chunk()
+        reader.next_event()
         names = ["Stalled %d" % i for i in range(4)]
         for name in names:
             committed = time.time()
             rename_first_outbound_call(fan_db, name)
-            text = b""
-            while not (events_of(text) and text.endswith(b"\n\n")):
-                text += reader.next_chunk(timeout=10)
+            text = reader.next_event()
             assert name.encode() in text
             assert time.time() - committed < 5, "a stalled subscriber delayed the others"
 
@@ -271,9 +274,7 @@ def test_a_stream_never_goes_back_to_an_older_version(upstream, fan_db):
     watcher = RawStream(g, token)
     try:
         watcher.read_head()
-        text = b""
-        while not (events_of(text) and text.endswith(b"\n\n")):
-            text += watcher.next_chunk()
+        watcher.next_event()
         time.sleep(2)                                   # any refresh the watch began is over
         paused = sum(1 for l in g.log_lines() if pausing(l))
         rename_first_outbound_call(fan_db, "Older")
